@@ -1,0 +1,4 @@
+package io.hedgerow.providers.chat;
+
+/** One choice of a non-streamed completion. */
+public record CompletionChoice(int index, AssistantMessage message, FinishReason finishReason) {}

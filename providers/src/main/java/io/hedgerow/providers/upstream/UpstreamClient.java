@@ -1,0 +1,100 @@
+package io.hedgerow.providers.upstream;
+
+import io.hedgerow.providers.chat.InvalidRequestException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.StreamTcpException;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Sends requests to providers over Pekko HTTP's pooled, keep-alive client and turns every failure
+ * (status, refused or dropped connection, oversized body) into an {@link UpstreamException}.
+ */
+public final class UpstreamClient {
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+  private static final Duration ERROR_BODY_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Http http;
+  private final Materializer materializer;
+  private final int maxResponseBytes;
+  private final int maxEventBytes;
+
+  public UpstreamClient(ActorSystem<?> system, int maxResponseBytes, int maxEventBytes) {
+    this.http = Http.get(system);
+    this.materializer = Materializer.matFromSystem(system);
+    this.maxResponseBytes = maxResponseBytes;
+    this.maxEventBytes = maxEventBytes;
+  }
+
+  /**
+   * The SSE events of a streamed call. Cold: the request is sent when the source is materialized, and
+   * cancelling it closes the upstream connection.
+   */
+  public Source<SseEvent, NotUsed> events(HttpRequest request, ErrorClassifier classifier) {
+    return Source.lazyCompletionStageSource(() -> send(request).thenCompose(response -> {
+          if (response.status().isSuccess()) {
+            Source<SseEvent, Object> events = response.entity().getDataBytes()
+                .via(SseFraming.flow(maxEventBytes))
+                .mapError(Throwable.class, UpstreamClient::asUpstream)
+                .mapMaterializedValue(m -> m);
+            return CompletableFuture.completedFuture(events);
+          }
+          return errorOf(response, classifier)
+              .thenApply(e -> Source.<SseEvent>failed(e).mapMaterializedValue(m -> (Object) m));
+        }))
+        .mapMaterializedValue(f -> NotUsed.notUsed());
+  }
+
+  /** The whole body of a plain call, or a failed stage carrying the classified error. */
+  public CompletionStage<ByteString> body(HttpRequest request, ErrorClassifier classifier) {
+    return send(request).thenCompose(response -> {
+      if (!response.status().isSuccess()) {
+        return errorOf(response, classifier).thenCompose(CompletableFuture::<ByteString>failedFuture);
+      }
+      return response.entity().withSizeLimit(maxResponseBytes)
+          .getDataBytes().runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+          .exceptionally(e -> { throw asUpstream(e); });
+    });
+  }
+
+  private CompletionStage<HttpResponse> send(HttpRequest request) {
+    return http.singleRequest(request).exceptionally(e -> { throw asUpstream(e); });
+  }
+
+  private CompletionStage<UpstreamException> errorOf(HttpResponse response, ErrorClassifier classifier) {
+    return response.entity().withSizeLimit(MAX_ERROR_BODY).toStrict(ERROR_BODY_TIMEOUT.toMillis(), materializer)
+        .thenApply(strict -> classifier.classify(response, strict.getData()).exception())
+        .exceptionally(e -> classifier.classify(response, ByteString.emptyByteString()).exception());
+  }
+
+  /** Maps transport failures to {@link ErrorClass#CONNECTION} or {@link ErrorClass#TIMEOUT}; keeps classified ones. */
+  public static UpstreamException asUpstream(Throwable e) {
+    Throwable cause = e;
+    while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof UpstreamException u) return u;
+    if (cause instanceof InvalidRequestException invalid) {
+      // the adapter found the request untranslatable for its provider: the client's mistake, not worth retrying
+      return UpstreamError.of(ErrorClass.BAD_REQUEST, 400, invalid.getMessage()).exception();
+    }
+    if (cause instanceof TimeoutException) {
+      return UpstreamError.of(ErrorClass.TIMEOUT, 0, "The upstream did not answer in time.").exception();
+    }
+    String what = cause instanceof StreamTcpException
+        ? "The upstream connection failed."
+        : "The upstream connection broke: " + cause.getClass().getSimpleName() + ".";
+    return UpstreamError.of(ErrorClass.CONNECTION, 0, what).exception();
+  }
+}

@@ -1,0 +1,162 @@
+package io.hedgerow.router;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.hedgerow.providers.ProviderKinds;
+import io.hedgerow.providers.sim.SimServer;
+import io.hedgerow.providers.upstream.UpstreamClient;
+import io.hedgerow.router.actor.ProviderActor;
+import io.hedgerow.router.actor.Router;
+import io.hedgerow.router.api.ApiRoutes;
+import io.hedgerow.router.api.OpenStreams;
+import io.hedgerow.router.api.Readiness;
+import io.hedgerow.router.config.Environment;
+import io.hedgerow.router.config.GatewaySettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * A running Hedgerow: the embedded simulated providers when the config asks for them, the actor system
+ * with its router and provider actors, and the HTTP API bound to its port. Shutdown (SIGTERM, or
+ * {@link #stop}) stops accepting, lets in-flight streams finish up to the configured deadline, then stops.
+ */
+public final class Gateway {
+  private final ActorSystem<Router.Command> system;
+  private final ServerBinding binding;
+  private final Map<String, SimServer> sims;
+  private final Map<String, ActorRef<ProviderActor.Command>> providers;
+
+  private Gateway(ActorSystem<Router.Command> system, ServerBinding binding, Map<String, SimServer> sims,
+      Map<String, ActorRef<ProviderActor.Command>> providers) {
+    this.system = system;
+    this.binding = binding;
+    this.sims = sims;
+    this.providers = providers;
+  }
+
+  /** Starts a gateway from a resolved config (the file over Hedgerow's reference.conf). */
+  public static CompletionStage<Gateway> start(Config config, Environment env) {
+    Config h = config.getConfig("hedgerow");
+    CompletionStage<EmbeddedSimulators> simulators = h.getBoolean("sim.embedded")
+        ? EmbeddedSimulators.start(h) : CompletableFuture.completedFuture(EmbeddedSimulators.none());
+    return simulators.thenCompose(sims -> {
+      GatewaySettings settings;
+      try {
+        settings = GatewaySettings.load(config, env, sims::resolve);
+      } catch (RuntimeException e) {
+        sims.stop();
+        return CompletableFuture.failedFuture(e);
+      }
+      return launch(withShutdownDeadline(config, settings.http().shutdownDeadline()), settings, sims);
+    });
+  }
+
+  private static CompletionStage<Gateway> launch(Config config, GatewaySettings settings, EmbeddedSimulators sims) {
+    ActorSystem<Router.Command> system = ActorSystem.create(
+        Router.create(settings.routes(), settings.providers(), sys -> {
+          UpstreamClient client = new UpstreamClient(sys, settings.maxUpstreamResponseBytes(), settings.maxUpstreamEventBytes());
+          return provider -> ProviderKinds.of(provider.adapter().kind()).orElseThrow().factory()
+              .create(provider.adapter(), client);
+        }),
+        "hedgerow", config);
+    Readiness readiness = new Readiness();
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "hedgerow-draining", () -> {
+      readiness.set(Readiness.State.DRAINING);
+      return CompletableFuture.completedFuture(Done.done());
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "hedgerow-stop-simulators", sims::stop);
+    return AskPattern.<Router.Command, Map<String, ActorRef<ProviderActor.Command>>>ask(
+            system, Router.GetProviders::new, Duration.ofSeconds(10), system.scheduler())
+        .thenCompose(providers -> {
+          ApiRoutes api = new ApiRoutes(system, system, providers, settings.routes(), settings.http(), readiness);
+          return Http.get(system).newServerAt(settings.http().host(), settings.http().port()).bind(api.routes())
+              .thenApply(binding -> {
+                drainOnShutdown(shutdown, binding, api.openStreams(), settings.http().shutdownDeadline());
+                readiness.set(Readiness.State.READY);
+                return new Gateway(system, binding, sims.servers(), providers);
+              });
+        })
+        .whenComplete((g, e) -> {
+          if (e != null) {
+            system.terminate();
+            sims.stop();
+          }
+        });
+  }
+
+  /**
+   * Stops accepting, lets open streams finish within the deadline, then terminates the connections. Pekko's
+   * own {@code addToCoordinatedShutdown} would cut streams at once: it waits for responses, not their bodies.
+   */
+  private static void drainOnShutdown(CoordinatedShutdown shutdown, ServerBinding binding, OpenStreams streams,
+      Duration deadline) {
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "hedgerow-unbind", binding::unbind);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "hedgerow-finish-streams", () -> {
+      long start = System.nanoTime();
+      CompletableFuture<Done> finished = streams.allFinished().toCompletableFuture();
+      // A stream's last bytes can still be on their way to the socket when its source ends, and terminate
+      // resets idle connections at once, so give them a moment before closing the connections.
+      CompletableFuture<Done> flushed = finished.isDone() ? finished : finished.thenApplyAsync(d -> d,
+          CompletableFuture.delayedExecutor(LAST_BYTES_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+      return flushed
+          .completeOnTimeout(Done.done(), deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .thenCompose(d -> binding.terminate(max(deadline.minusNanos(System.nanoTime() - start), Duration.ofSeconds(1))))
+          .thenApply(terminated -> Done.done());
+    });
+  }
+
+  private static final Duration LAST_BYTES_GRACE = Duration.ofMillis(500);
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** Lets the HTTP drain phase of coordinated shutdown last as long as the configured deadline, plus a margin. */
+  private static Config withShutdownDeadline(Config config, Duration deadline) {
+    return ConfigFactory.parseMap(Map.of(
+            "pekko.coordinated-shutdown.phases.service-requests-done.timeout", deadline.plusSeconds(2).toMillis() + "ms"))
+        .withFallback(config);
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public String baseUrl() {
+    return "http://" + binding.localAddress().getHostString() + ":" + port();
+  }
+
+  public ActorSystem<Router.Command> system() {
+    return system;
+  }
+
+  /** The embedded simulator instances by name (empty when the config runs none). */
+  public Map<String, SimServer> simulators() {
+    return sims;
+  }
+
+  public Map<String, ActorRef<ProviderActor.Command>> providers() {
+    return providers;
+  }
+
+  /** Stops as SIGTERM does: drain, unbind, stop the simulators, terminate. */
+  public CompletionStage<Done> stop() {
+    return scala.jdk.javaapi.FutureConverters.asJava(
+        CoordinatedShutdown.get(system).run(CoordinatedShutdown.unknownReason()));
+  }
+
+  public CompletionStage<Done> whenTerminated() {
+    return system.getWhenTerminated();
+  }
+}

@@ -1,0 +1,63 @@
+package io.hedgerow.router;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import io.hedgerow.router.config.Environment;
+import java.io.File;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts Hedgerow in the foreground: {@code java -jar hedgerow.jar [config-file]}, by default
+ * {@code config/hedgerow.conf}. System properties override the file ({@code -Dhedgerow.http.port=9000}).
+ * A bad config exits with status 2 naming the file, the path and the problem.
+ */
+public final class HedgerowMain {
+  private static final Logger log = LoggerFactory.getLogger(HedgerowMain.class);
+
+  private HedgerowMain() {}
+
+  public static void main(String[] args) {
+    File file = new File(args.length > 0 ? args[0] : "config/hedgerow.conf");
+    Config config;
+    try {
+      config = load(file);
+    } catch (ConfigException e) {
+      System.err.println("hedgerow: bad configuration in " + file + ": " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(config, Environment.system()).toCompletableFuture().get();
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof ConfigException) {
+        System.err.println("hedgerow: bad configuration in " + file + ": " + cause.getMessage());
+        System.exit(2);
+      }
+      System.err.println("hedgerow: could not start: " + cause.getMessage());
+      System.exit(1);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    log.info("Hedgerow listening on {} (config {})", gateway.baseUrl(), file);
+    gateway.simulators().values().forEach(s -> log.info("Simulated provider '{}' on {}", s.name(), s.baseUrl()));
+    gateway.whenTerminated().toCompletableFuture().join();
+  }
+
+  /** The file over system properties over Hedgerow's reference.conf, resolved. */
+  static Config load(File file) {
+    Config fromFile = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+    return ConfigFactory.systemProperties()
+        .withFallback(fromFile)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+}
