@@ -2,9 +2,7 @@ package io.hedgerow.router;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.hedgerow.providers.ProviderKinds;
 import io.hedgerow.providers.sim.SimServer;
-import io.hedgerow.providers.upstream.UpstreamClient;
 import io.hedgerow.router.actor.ProviderActor;
 import io.hedgerow.router.actor.Router;
 import io.hedgerow.router.api.ApiRoutes;
@@ -12,6 +10,8 @@ import io.hedgerow.router.api.OpenStreams;
 import io.hedgerow.router.api.Readiness;
 import io.hedgerow.router.config.Environment;
 import io.hedgerow.router.config.GatewaySettings;
+import io.hedgerow.router.limits.TokenEstimator;
+import io.hedgerow.router.metrics.GatewayMetrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +31,9 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * {@link #stop}) stops accepting, lets in-flight streams finish up to the configured deadline, then stops.
  */
 public final class Gateway {
+  /** How long a finished stream's last bytes get to reach the socket before shutdown closes connections. */
+  private static final Duration LAST_BYTES_GRACE = Duration.ofMillis(500);
+
   private final ActorSystem<Router.Command> system;
   private final ServerBinding binding;
   private final Map<String, SimServer> sims;
@@ -62,12 +65,10 @@ public final class Gateway {
   }
 
   private static CompletionStage<Gateway> launch(Config config, GatewaySettings settings, EmbeddedSimulators sims) {
+    CompletableFuture.runAsync(TokenEstimator::warmUp); // so the first request does not wait for it
+    GatewayMetrics metrics = GatewayMetrics.start(config);
     ActorSystem<Router.Command> system = ActorSystem.create(
-        Router.create(settings.routes(), settings.providers(), sys -> {
-          UpstreamClient client = new UpstreamClient(sys, settings.maxUpstreamResponseBytes(), settings.maxUpstreamEventBytes());
-          return provider -> ProviderKinds.of(provider.adapter().kind()).orElseThrow().factory()
-              .create(provider.adapter(), client);
-        }),
+        Router.create(settings.routes(), settings.providers(), sys -> new UpstreamAdapters(sys, settings), metrics),
         "hedgerow", config);
     Readiness readiness = new Readiness();
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
@@ -115,8 +116,6 @@ public final class Gateway {
           .thenApply(terminated -> Done.done());
     });
   }
-
-  private static final Duration LAST_BYTES_GRACE = Duration.ofMillis(500);
 
   private static Duration max(Duration a, Duration b) {
     return a.compareTo(b) >= 0 ? a : b;

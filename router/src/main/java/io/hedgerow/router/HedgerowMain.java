@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.hedgerow.router.config.Environment;
+import io.hedgerow.router.metrics.GatewayMetrics;
 import java.io.File;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +51,7 @@ public final class HedgerowMain {
     log.info("Hedgerow listening on {} (config {})", gateway.baseUrl(), file);
     gateway.simulators().values().forEach(s -> log.info("Simulated provider '{}' on {}", s.name(), s.baseUrl()));
     gateway.whenTerminated().toCompletableFuture().join();
+    GatewayMetrics.stopAll();
   }
 
   /** The file over system properties over Hedgerow's reference.conf, resolved. */

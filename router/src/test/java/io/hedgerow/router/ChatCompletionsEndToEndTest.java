@@ -38,6 +38,9 @@ class ChatCompletionsEndToEndTest {
             { name = drip, ttft { p50 = 5ms, p99 = 10ms }, inter-token-delay = 300ms, output-tokens = 5 }
           ]
           provider-defaults.timeouts.first-token = 1s
+          # These tests force failures request by request; the circuit breaker and cool-downs would take
+          # them for the providers' health and turn later tests away (LimitsAndHealthEndToEndTest covers that).
+          provider-defaults.circuit-breaker { consecutive-failures = 1000000, min-requests = 1000000, max-cool-down = 0s }
           providers {
             a { kind = openai, base-url = "sim://a/v1" }
             b { kind = openai, base-url = "sim://b/v1" }

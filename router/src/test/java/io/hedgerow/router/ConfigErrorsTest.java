@@ -81,9 +81,33 @@ class ConfigErrorsTest {
   @Test
   void zeroMaxConcurrentIsRejectedNamingItsPath() {
     String message = rejection(
-        "hedgerow.providers { p { kind = openai, base-url = \"http://127.0.0.1:9/v1\", max-concurrent = 0 } }");
+        "hedgerow.providers { p { kind = openai, base-url = \"http://127.0.0.1:9/v1\", limits.max-concurrent = 0 } }");
 
-    assertMentions(message, "hedgerow.providers.p.max-concurrent");
+    assertMentions(message, "hedgerow.providers.p.limits.max-concurrent");
+  }
+
+  @Test
+  void maxConcurrentOutsideLimitsIsRejectedSayingWhereItMoved() {
+    String message = rejection(
+        "hedgerow.providers { p { kind = openai, base-url = \"http://127.0.0.1:9/v1\", max-concurrent = 8 } }");
+
+    assertMentions(message, "hedgerow.providers.p.max-concurrent", "limits.max-concurrent");
+  }
+
+  @Test
+  void requestsPerMinuteMustBeOffOrPositive() {
+    String message = rejection(
+        "hedgerow.providers { p { kind = openai, base-url = \"http://127.0.0.1:9/v1\", limits.requests-per-minute = lots } }");
+
+    assertMentions(message, "hedgerow.providers.p.limits.requests-per-minute", "off or a positive number");
+  }
+
+  @Test
+  void errorRateAboveOneIsRejectedNamingItsPath() {
+    String message = rejection(
+        "hedgerow.providers { p { kind = openai, base-url = \"http://127.0.0.1:9/v1\", circuit-breaker.error-rate = 1.5 } }");
+
+    assertMentions(message, "hedgerow.providers.p.circuit-breaker.error-rate");
   }
 
   @Test

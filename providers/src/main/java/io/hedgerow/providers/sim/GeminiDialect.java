@@ -71,7 +71,7 @@ final class GeminiDialect implements SimDialect {
         return new SimRequest(
                 modelOf(path),
                 stream,
-                stream,
+                false, // Gemini reports usage in every frame; there is no opt-in
                 texts,
                 lastUserText,
                 answersToolResult,

@@ -15,6 +15,7 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.StreamTcpException;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends requests to providers over Pekko HTTP's pooled, keep-alive client and turns every failure
@@ -28,12 +29,19 @@ public final class UpstreamClient {
   private final Materializer materializer;
   private final int maxResponseBytes;
   private final int maxEventBytes;
+  private final UpstreamObserver observer;
 
   public UpstreamClient(ActorSystem<?> system, int maxResponseBytes, int maxEventBytes) {
+    this(system, maxResponseBytes, maxEventBytes, UpstreamObserver.NONE);
+  }
+
+  /** A client that shows {@code observer} every response it receives (one client per provider, sharing the pool). */
+  public UpstreamClient(ActorSystem<?> system, int maxResponseBytes, int maxEventBytes, UpstreamObserver observer) {
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.maxResponseBytes = maxResponseBytes;
     this.maxEventBytes = maxEventBytes;
+    this.observer = observer;
   }
 
   /**
@@ -68,7 +76,19 @@ public final class UpstreamClient {
   }
 
   private CompletionStage<HttpResponse> send(HttpRequest request) {
-    return http.singleRequest(request).exceptionally(e -> { throw asUpstream(e); });
+    return http.singleRequest(request)
+        .exceptionally(e -> { throw asUpstream(e); })
+        .thenApply(this::observed);
+  }
+
+  private HttpResponse observed(HttpResponse response) {
+    try {
+      observer.onResponse(response);
+    } catch (RuntimeException e) {
+      // learning from headers is best effort: a bad header must never fail the call itself
+      LoggerFactory.getLogger(UpstreamClient.class).debug("Upstream observer failed", e);
+    }
+    return response;
   }
 
   private CompletionStage<UpstreamException> errorOf(HttpResponse response, ErrorClassifier classifier) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -186,7 +187,7 @@ class OpenAiSimTest {
             assertTrue(refused.json().path("error").path("param").isNull());
             assertEquals(200, lockedClient.post("/v1/chat/completions", chat("", "hi"), "authorization", "Bearer sk-x").status());
         } finally {
-            locked.stop().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            locked.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
     }
 }

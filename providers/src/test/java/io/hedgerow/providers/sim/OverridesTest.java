@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class OverridesTest {
@@ -48,12 +50,12 @@ class OverridesTest {
     @Test
     void ttftSamplesStayNearTheConfiguredMedian() {
         LatencyModel model = new LatencyModel(Duration.ofMillis(80), Duration.ofMillis(400));
-        java.util.Random random = new java.util.Random(1);
+        Random random = new Random(1);
         long[] samples = new long[2001];
         for (int i = 0; i < samples.length; i++) {
             samples[i] = model.sample(random).toMillis();
         }
-        java.util.Arrays.sort(samples);
+        Arrays.sort(samples);
         long median = samples[1000];
         assertTrue(median > 60 && median < 100, "median " + median);
         long p99 = samples[1980];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +59,7 @@ class RecordingSimTest {
     void onlyTheLatest200RequestsAreKept() throws Exception {
         RequestLog log = new RequestLog();
         for (int i = 0; i < 250; i++) {
-            log.add(new RecordedRequest("GET", "/" + i, "", java.util.Map.of(), ""));
+            log.add(new RecordedRequest("GET", "/" + i, "", Map.of(), ""));
         }
         List<RecordedRequest> kept = log.snapshot();
         assertEquals(200, kept.size());

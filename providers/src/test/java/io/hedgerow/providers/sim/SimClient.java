@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** A blocking JDK HTTP client for tests, with SSE frame splitting; never used on Pekko threads. */
 final class SimClient {
@@ -80,7 +81,7 @@ final class SimClient {
     /** The frames of an SSE body, split on the given separator, without empty trailing pieces. */
     static List<String> frames(String body, String separator) {
         List<String> out = new ArrayList<>();
-        for (String piece : body.split(java.util.regex.Pattern.quote(separator))) {
+        for (String piece : body.split(Pattern.quote(separator))) {
             if (!piece.isEmpty()) {
                 out.add(piece);
             }

@@ -80,7 +80,7 @@ public final class EmbeddingExchange extends AbstractBehavior<EmbeddingExchange.
     ProviderHandle provider = providers.get(candidates.get(i).provider());
     getContext().ask(ProviderActor.AcquireReply.class, provider.actor(), Duration.ofSeconds(5), ProviderActor.Acquire::new,
         (reply, failure) -> new PermitAnswer(i, reply != null ? reply
-            : new ProviderActor.Rejected(candidates.get(i).provider(), "did not answer in time")));
+            : new ProviderActor.Rejected(candidates.get(i).provider(), ProviderActor.RejectReason.CAPACITY, Optional.empty())));
     return this;
   }
 

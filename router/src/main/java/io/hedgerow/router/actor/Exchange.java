@@ -5,13 +5,22 @@ import io.hedgerow.providers.chat.ChatRequest;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.UpstreamClient;
 import io.hedgerow.providers.upstream.UpstreamError;
+import io.hedgerow.router.actor.Admission.Mode;
+import io.hedgerow.router.actor.ProviderActor.RejectReason;
+import io.hedgerow.router.hedging.HedgeBudget;
+import io.hedgerow.router.limits.TokenEstimate;
+import io.hedgerow.router.limits.TokenEstimator;
 import io.hedgerow.router.routing.Candidate;
 import io.hedgerow.router.routing.Route;
 import io.hedgerow.router.stream.AttemptPipeline;
+import io.hedgerow.router.stream.HedgeLost;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -19,47 +28,92 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.japi.pf.PFBuilder;
+import org.apache.pekko.stream.Graph;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Serves one request: walks its route's candidates, takes a permit, starts an attempt, and moves on
- * after a retryable failure before the first token. The first token settles it: the exchange hands the
- * winning stream to the client and stops. Tokens never pass through this actor.
+ * Serves one request until its first token. It takes a permit from the route's first candidate that
+ * grants one and starts an attempt; a retryable failure before the first token moves on to the next
+ * candidate. When the route hedges and an attempt misses its first-token deadline (set by the provider
+ * that granted the permit, from its own TTFT), it starts the same request on the next candidate that is
+ * healthy and has capacity now, within the route's hedge budget. The first attempt to produce a token
+ * wins: the others are aborted (their upstream connections closed) and the winning stream goes to the
+ * client. Tokens never pass through this actor.
+ *
+ * <p>When every candidate has refused, it tries once more where that is likely to help: an open
+ * circuit that closes soonest is forced, and a full provider that frees soonest is waited for in its
+ * queue. At most one permit request is outstanding at a time.
  */
 public final class Exchange extends AbstractBehavior<Exchange.Command> {
 
   public sealed interface Command {}
 
-  private record PermitAnswer(int candidate, ProviderActor.AcquireReply reply) implements Command {}
+  private record PermitAnswer(ProviderActor.AcquireReply reply) implements Command {}
 
-  private record FirstToken(int candidate, List<ChatChunk> head, Source<ChatChunk, NotUsed> tail) implements Command {}
+  private record FirstToken(int attempt, List<ChatChunk> head, Source<ChatChunk, NotUsed> tail) implements Command {}
 
-  private record AttemptFailed(int candidate, UpstreamError error) implements Command {}
+  private record AttemptFailed(int attempt, UpstreamError error) implements Command {}
 
-  public static Behavior<Command> create(
-      ChatRequest request, Route route, Map<String, ProviderHandle> providers, ActorRef<ExchangeReply> replyTo) {
-    return Behaviors.setup(ctx -> new Exchange(ctx, request, route, providers, replyTo).start());
+  /** The timer guarding one attempt's first token fired; also the timer's key. */
+  private record FirstTokenDeadline(int attempt) implements Command {}
+
+  /** One upstream attempt under way. */
+  private record Attempt(int id, Candidate candidate, UniqueKillSwitch killSwitch, boolean hedge) {}
+
+  /** Why a candidate turned the request away, to choose where to force or queue once all have. */
+  private record Refusal(int candidate, RejectReason reason, Optional<Duration> retryAfter) {}
+
+  /** The one permit request outstanding. */
+  private record PendingAsk(int candidate, Mode mode) {}
+
+  public static Behavior<Command> create(ChatRequest request, Route route, Map<String, ProviderHandle> providers,
+      HedgeBudget budget, ActorRef<ExchangeReply> replyTo) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new Exchange(ctx, timers, request, route, providers, budget, replyTo).start()));
   }
 
+  private final TimerScheduler<Command> timers;
   private final ChatRequest request;
   private final Route route;
   private final Map<String, ProviderHandle> providers;
+  private final HedgeBudget budget;
   private final ActorRef<ExchangeReply> replyTo;
+  private final ActorRef<ProviderActor.AcquireReply> permitAnswers;
   private final Materializer materializer;
-  private int attempts;
+  private final boolean streamUpstream;
+  private final TokenEstimate estimate;
+  private final Map<Integer, Attempt> running = new LinkedHashMap<>();
+  private final List<Refusal> refusals = new ArrayList<>();
+  private PendingAsk pending;
+  private int nextCandidate;
+  private int attemptsStarted;
+  private int hedgesStarted;
+  private boolean forced;
+  private boolean queued;
   private UpstreamError lastError;
 
-  private Exchange(ActorContext<Command> ctx, ChatRequest request, Route route,
-      Map<String, ProviderHandle> providers, ActorRef<ExchangeReply> replyTo) {
+  private Exchange(ActorContext<Command> ctx, TimerScheduler<Command> timers, ChatRequest request, Route route,
+      Map<String, ProviderHandle> providers, HedgeBudget budget, ActorRef<ExchangeReply> replyTo) {
     super(ctx);
+    this.timers = timers;
     this.request = request;
     this.route = route;
     this.providers = providers;
+    this.budget = budget;
     this.replyTo = replyTo;
+    this.permitAnswers = ctx.messageAdapter(ProviderActor.AcquireReply.class, PermitAnswer::new);
     this.materializer = Materializer.matFromSystem(ctx.getSystem());
+    // a hedged route reads even plain requests as streams, so the first-token deadline applies to them
+    this.streamUpstream = request.stream() || route.hedging().active();
+    this.estimate = TokenEstimator.estimate(request);
   }
 
   @Override
@@ -68,71 +122,195 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
         .onMessage(PermitAnswer.class, this::onPermitAnswer)
         .onMessage(FirstToken.class, this::onFirstToken)
         .onMessage(AttemptFailed.class, this::onAttemptFailed)
+        .onMessage(FirstTokenDeadline.class, this::onFirstTokenDeadline)
         .build();
   }
 
   private Behavior<Command> start() {
-    return tryCandidate(0);
+    if (route.hedging().active()) budget.recordRequest();
+    return askNext(Mode.NORMAL);
   }
 
-  /** Asks candidate {@code i} for a permit, or gives up when the route is exhausted. */
-  private Behavior<Command> tryCandidate(int i) {
-    if (i >= route.candidates().size() || attempts >= route.maxAttempts()) {
-      replyTo.tell(new ExchangeReply.Failed(lastError, attempts));
-      return Behaviors.stopped();
+  /** Asks the next untried candidate for a permit, or settles what to do when none is left. */
+  private Behavior<Command> askNext(Mode mode) {
+    if (nextCandidate < route.candidates().size() && attemptsStarted < route.maxAttempts()) {
+      ask(nextCandidate++, mode, Duration.ZERO);
+      return this;
     }
-    ProviderHandle provider = providers.get(route.candidates().get(i).provider());
-    getContext().ask(ProviderActor.AcquireReply.class, provider.actor(), PERMIT_TIMEOUT,
-        ProviderActor.Acquire::new,
-        (reply, failure) -> new PermitAnswer(i, reply != null ? reply
-            : new ProviderActor.Rejected(provider.actor().path().name(), "did not answer in time")));
-    return this;
+    return running.isEmpty() ? exhausted() : this; // no hedge target left: the running attempt carries on
   }
 
-  private Behavior<Command> onPermitAnswer(PermitAnswer msg) {
-    if (msg.reply() instanceof ProviderActor.Rejected r) {
-      if (lastError == null || lastError.errorClass() == ErrorClass.RATE_LIMITED) {
-        lastError = new UpstreamError(ErrorClass.RATE_LIMITED, 429,
-            "Every provider of '" + route.name() + "' is at capacity.", Optional.of(Duration.ofSeconds(1)));
+  private void ask(int candidate, Mode mode, Duration maxWait) {
+    Candidate c = route.candidates().get(candidate);
+    Admission admission = Admission.of(estimate, c.upstreamModel(), mode, maxWait);
+    if (route.hedging().active()) admission = admission.withDeadline(route.hedging().deadline());
+    pending = new PendingAsk(candidate, mode);
+    providers.get(c.provider()).actor().tell(new ProviderActor.Acquire(permitAnswers, admission));
+  }
+
+  /**
+   * Every candidate has been asked and none is running. If they refused because their circuits are
+   * open or they are cooling down, try the one that recovers first anyway; if for want of capacity,
+   * wait in the queue of the one that frees first; otherwise (or after that) fail with the last error.
+   */
+  private Behavior<Command> exhausted() {
+    if (attemptsStarted < route.maxAttempts()) {
+      if (!forced) {
+        Optional<Refusal> open = soonest(Set.of(RejectReason.CIRCUIT_OPEN, RejectReason.COOLING_DOWN));
+        if (open.isPresent()) {
+          forced = true;
+          ask(open.get().candidate(), Mode.FORCE, Duration.ZERO);
+          return this;
+        }
       }
-      return tryCandidate(msg.candidate() + 1);
+      if (!queued) {
+        Optional<Refusal> full = soonest(Set.of(RejectReason.CAPACITY, RejectReason.RATE_LIMITED))
+            .filter(r -> handle(r.candidate()).queueTimeout().compareTo(Duration.ZERO) > 0);
+        if (full.isPresent()) {
+          queued = true;
+          ask(full.get().candidate(), Mode.NORMAL, handle(full.get().candidate()).queueTimeout());
+          return this;
+        }
+      }
     }
-    Permit permit = ((ProviderActor.Granted) msg.reply()).permit();
-    Candidate candidate = route.candidates().get(msg.candidate());
-    ProviderHandle provider = providers.get(candidate.provider());
-    attempts++;
-    var head = AttemptPipeline.of(provider.adapter(), request, candidate, request.stream(), provider.timeouts(), permit)
-        .prefixAndTail(1)
-        .toMat(Sink.head(), (killSwitch, first) -> first)
-        .run(materializer);
-    int i = msg.candidate();
-    getContext().pipeToSelf(head, (Pair<List<ChatChunk>, Source<ChatChunk, NotUsed>> first, Throwable failure) -> {
-      if (failure != null) return new AttemptFailed(i, UpstreamClient.asUpstream(failure).error());
-      if (first.first().isEmpty()) {
-        return new AttemptFailed(i, UpstreamError.of(ErrorClass.SERVER_ERROR, 200,
-            "The upstream ended its answer without any content."));
-      }
-      return new FirstToken(i, first.first(), first.second());
-    });
-    return this;
-  }
-
-  private Behavior<Command> onFirstToken(FirstToken msg) {
-    String provider = route.candidates().get(msg.candidate()).provider();
-    replyTo.tell(new ExchangeReply.Streaming(provider, attempts, Source.from(msg.head()).concat(msg.tail())));
+    replyTo.tell(new ExchangeReply.Failed(lastError != null ? lastError : refusedError(), attemptsStarted));
     return Behaviors.stopped();
   }
 
-  private Behavior<Command> onAttemptFailed(AttemptFailed msg) {
-    lastError = msg.error();
-    getContext().getLog().debug("Attempt on {} failed: {}", route.candidates().get(msg.candidate()).provider(),
-        msg.error().errorClass().label());
-    if (!msg.error().errorClass().retryable()) {
-      replyTo.tell(new ExchangeReply.Failed(msg.error(), attempts));
-      return Behaviors.stopped();
-    }
-    return tryCandidate(msg.candidate() + 1);
+  private Optional<Refusal> soonest(Set<RejectReason> reasons) {
+    return refusals.stream().filter(r -> reasons.contains(r.reason()))
+        .min((a, b) -> a.retryAfter().orElse(Duration.ZERO).compareTo(b.retryAfter().orElse(Duration.ZERO)));
   }
 
-  private static final Duration PERMIT_TIMEOUT = Duration.ofSeconds(5);
+  /** Every candidate refused: 429 with the soonest time any of them expects to take requests again. */
+  private UpstreamError refusedError() {
+    Duration retry = refusals.stream().map(r -> r.retryAfter().orElse(Duration.ofSeconds(1)))
+        .min(Duration::compareTo).orElse(Duration.ofSeconds(1));
+    return new UpstreamError(ErrorClass.RATE_LIMITED, 429,
+        "Every provider of '" + route.name() + "' is at its limits or unavailable; retry after " + retry.toMillis() + " ms.",
+        Optional.of(retry));
+  }
+
+  private Behavior<Command> onPermitAnswer(PermitAnswer msg) {
+    PendingAsk asked = pending;
+    pending = null;
+    if (msg.reply() instanceof ProviderActor.Rejected r) {
+      refusals.add(new Refusal(asked.candidate(), r.reason(), r.retryAfter()));
+      if (asked.mode() == Mode.HEDGE && !running.isEmpty()) {
+        return askNext(Mode.HEDGE); // look further down the route for a hedge target
+      }
+      if (forced || queued) return running.isEmpty() ? exhausted() : this;
+      return askNext(Mode.NORMAL);
+    }
+    Permit permit = ((ProviderActor.Granted) msg.reply()).permit();
+    Candidate candidate = route.candidates().get(asked.candidate());
+    boolean hedge = asked.mode() == Mode.HEDGE;
+    if (hedge) {
+      hedgesStarted++;
+      providers.get(candidate.provider()).metrics().hedgeStarted(candidate.upstreamModel());
+    }
+    startAttempt(candidate, permit, hedge);
+    return this;
+  }
+
+  private void startAttempt(Candidate candidate, Permit permit, boolean hedge) {
+    int id = attemptsStarted++;
+    ProviderHandle provider = providers.get(candidate.provider());
+    var run = AttemptPipeline.of(provider.adapter(), request, candidate, streamUpstream,
+            route.timeouts().orElse(provider.timeouts()), permit)
+        .prefixAndTail(1)
+        .toMat(Sink.head(), Keep.both())
+        .run(materializer);
+    running.put(id, new Attempt(id, candidate, run.first(), hedge));
+    getContext().pipeToSelf(run.second(), (Pair<List<ChatChunk>, Source<ChatChunk, NotUsed>> first, Throwable failure) -> {
+      if (failure != null) return new AttemptFailed(id, UpstreamClient.asUpstream(failure).error());
+      if (first.first().isEmpty() || !first.first().get(0).isDecisive()) {
+        first.second().runWith(Sink.cancelled(), materializer);
+        return new AttemptFailed(id, UpstreamError.of(ErrorClass.SERVER_ERROR, 200,
+            "The upstream ended its answer without any content."));
+      }
+      return new FirstToken(id, first.first(), first.second());
+    });
+    if (mayHedgeLater()) {
+      permit.firstTokenDeadline().ifPresent(d -> timers.startSingleTimer(new FirstTokenDeadline(id), new FirstTokenDeadline(id), d));
+    }
+  }
+
+  private boolean mayHedgeLater() {
+    return route.hedging().active() && hedgesStarted < route.hedging().maxExtraAttempts()
+        && nextCandidate < route.candidates().size() && attemptsStarted < route.maxAttempts();
+  }
+
+  private Behavior<Command> onFirstTokenDeadline(FirstTokenDeadline msg) {
+    Attempt late = running.get(msg.attempt());
+    if (late == null || pending != null || !mayHedgeLater()) return this;
+    if (!budget.tryHedge()) {
+      providers.get(late.candidate().provider()).metrics().hedgeDenied(late.candidate().upstreamModel());
+      return this;
+    }
+    return askNext(Mode.HEDGE);
+  }
+
+  private Behavior<Command> onFirstToken(FirstToken msg) {
+    Attempt winner = running.remove(msg.attempt());
+    if (winner == null) return this;
+    timers.cancel(new FirstTokenDeadline(winner.id()));
+    abortOthers();
+    if (winner.hedge()) providers.get(winner.candidate().provider()).metrics().hedgeWon(winner.candidate().upstreamModel());
+    replyTo.tell(new ExchangeReply.Streaming(winner.candidate().provider(), attemptsStarted, hedgesStarted > 0,
+        headThenTail(msg.head(), msg.tail())));
+    return finish();
+  }
+
+  private Behavior<Command> onAttemptFailed(AttemptFailed msg) {
+    Attempt failed = running.remove(msg.attempt());
+    if (failed == null) return this;
+    timers.cancel(new FirstTokenDeadline(failed.id()));
+    lastError = msg.error();
+    getContext().getLog().debug("Attempt on {} failed: {}", failed.candidate().provider(), msg.error().errorClass().label());
+    if (!msg.error().errorClass().retryable()) {
+      abortOthers();
+      replyTo.tell(new ExchangeReply.Failed(msg.error(), attemptsStarted));
+      return finish();
+    }
+    // with another attempt still running (a hedge, or the original), let it carry on; otherwise fail over
+    if (!running.isEmpty() || pending != null) return this;
+    return askNext(Mode.NORMAL);
+  }
+
+  private void abortOthers() {
+    for (Attempt other : running.values()) {
+      timers.cancel(new FirstTokenDeadline(other.id()));
+      other.killSwitch().abort(HedgeLost.INSTANCE);
+    }
+    running.clear();
+  }
+
+  /** Stops now, or once the outstanding permit request is answered, so a late grant is handed back. */
+  private Behavior<Command> finish() {
+    if (pending == null) return Behaviors.stopped();
+    return Behaviors.receive(Command.class)
+        .onMessage(PermitAnswer.class, msg -> {
+          if (msg.reply() instanceof ProviderActor.Granted g) g.permit().release(new Outcome.Cancelled(Duration.ZERO, true));
+          return Behaviors.stopped();
+        })
+        .build();
+  }
+
+  /**
+   * The first token, then the rest. The upstream may break right after its first token, before the client
+   * runs this source; a plain {@code concat} would then fail at once and drop the token already received.
+   * So the tail is subscribed at once (a client that leaves cancels the attempt at once) but its failure is
+   * only raised once the head is out.
+   */
+  private static Source<ChatChunk, NotUsed> headThenTail(List<ChatChunk> head, Source<ChatChunk, NotUsed> tail) {
+    var failWhenReached = new PFBuilder<Throwable, Graph<SourceShape<ChatChunk>, NotUsed>>()
+        .match(Throwable.class, e -> Source.lazySource(() -> Source.<ChatChunk>failed(e)).mapMaterializedValue(m -> NotUsed.notUsed()))
+        .build();
+    return Source.from(head).concatLazy(tail.recoverWithRetries(1, failWhenReached));
+  }
+
+  private ProviderHandle handle(int candidate) {
+    return providers.get(route.candidates().get(candidate).provider());
+  }
 }

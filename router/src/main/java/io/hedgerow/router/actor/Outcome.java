@@ -10,8 +10,21 @@ public sealed interface Outcome {
   /** The stream completed; {@code firstToken} is empty when no token ever came (an empty answer). */
   record Succeeded(Duration latency, Optional<Duration> firstToken, Optional<Usage> usage) implements Outcome {}
 
-  record Failed(ErrorClass errorClass, Duration latency) implements Outcome {}
+  /** The attempt failed; {@code retryAfter} is how long the provider asked to be left alone, if it said. */
+  record Failed(ErrorClass errorClass, Duration latency, Optional<Duration> retryAfter) implements Outcome {
+    public Failed(ErrorClass errorClass, Duration latency) {
+      this(errorClass, latency, Optional.empty());
+    }
+  }
 
-  /** The attempt was abandoned before it ended: the client went away, or another attempt won. */
-  record Cancelled(Duration latency) implements Outcome {}
+  /**
+   * The attempt was abandoned before it ended: the client went away, or, when {@code hedgeLoser}, another
+   * attempt of the same request won the race to the first token. Neither says anything about the
+   * provider's health.
+   */
+  record Cancelled(Duration latency, boolean hedgeLoser) implements Outcome {
+    public Cancelled(Duration latency) {
+      this(latency, false);
+    }
+  }
 }

@@ -5,6 +5,9 @@ import io.hedgerow.providers.chat.ChatRequest;
 import io.hedgerow.providers.chat.EmbeddingRequest;
 import io.hedgerow.router.routing.Candidate;
 import io.hedgerow.router.config.ProviderConfig;
+import io.hedgerow.router.hedging.HedgeBudget;
+import io.hedgerow.router.metrics.GatewayMetrics;
+import io.hedgerow.router.metrics.ProviderMetrics;
 import io.hedgerow.router.routing.Route;
 import io.hedgerow.router.routing.RouteTable;
 import java.util.List;
@@ -21,8 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The supervisor: owns one {@link ProviderActor} per configured provider, resolves each request's model
- * to a route and hands the request to a new {@link Exchange}. Its per-request work is a map lookup and
+ * The supervisor: owns one {@link ProviderActor} per configured provider and each route's hedge budget,
+ * resolves each request's model to a route and hands the request to a new {@link Exchange}. Its per-request work is a map lookup and
  * a spawn, so it does not become the bottleneck.
  */
 public final class Router extends AbstractBehavior<Router.Command> {
@@ -40,26 +43,44 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** Builds each provider's adapter; given the actor system, which adapters need for their HTTP client. */
   public interface Adapters {
     ProviderAdapter adapterFor(ProviderConfig provider);
+
+    /**
+     * The adapter of a provider whose actor is {@code actor}: an adapter over a real HTTP client reports
+     * the provider's rate-limit headers to it ({@link ProviderActor.LearnedLimits}).
+     */
+    default ProviderAdapter adapterFor(ProviderConfig provider, ActorRef<ProviderActor.Command> actor) {
+      return adapterFor(provider);
+    }
   }
 
   public static Behavior<Command> create(
       RouteTable routes, Map<String, ProviderConfig> providers, Function<ActorSystem<?>, Adapters> adapters) {
-    return Behaviors.setup(ctx -> new Router(ctx, routes, providers, adapters.apply(ctx.getSystem())));
+    return create(routes, providers, adapters, GatewayMetrics.off());
+  }
+
+  public static Behavior<Command> create(RouteTable routes, Map<String, ProviderConfig> providers,
+      Function<ActorSystem<?>, Adapters> adapters, GatewayMetrics metrics) {
+    return Behaviors.setup(ctx -> new Router(ctx, routes, providers, adapters.apply(ctx.getSystem()), metrics));
   }
 
   private final RouteTable routes;
   private final Map<String, ProviderHandle> handles;
   private final Map<String, ActorRef<ProviderActor.Command>> actors;
+  private final Map<String, HedgeBudget> budgets = new java.util.HashMap<>();
 
-  private Router(ActorContext<Command> ctx, RouteTable routes, Map<String, ProviderConfig> providers, Adapters adapters) {
+  private Router(ActorContext<Command> ctx, RouteTable routes, Map<String, ProviderConfig> providers, Adapters adapters,
+      GatewayMetrics metrics) {
     super(ctx);
     this.routes = routes;
     Map<String, ProviderHandle> h = new java.util.HashMap<>();
     Map<String, ActorRef<ProviderActor.Command>> a = new java.util.TreeMap<>();
     providers.forEach((name, config) -> {
+      ProviderMetrics providerMetrics = metrics.provider(name);
       ActorRef<ProviderActor.Command> ref = ctx.spawn(
-          Behaviors.supervise(ProviderActor.create(config)).onFailure(SupervisorStrategy.restart()), "provider-" + name);
-      h.put(name, new ProviderHandle(ref, adapters.adapterFor(config), config.timeouts()));
+          Behaviors.supervise(ProviderActor.create(config, providerMetrics, System::nanoTime))
+              .onFailure(SupervisorStrategy.restart()), "provider-" + name);
+      h.put(name, new ProviderHandle(ref, adapters.adapterFor(config, ref), config.timeouts(),
+          config.limits().queueTimeout(), providerMetrics));
       a.put(name, ref);
     });
     this.handles = Map.copyOf(h);
@@ -81,7 +102,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
       msg.replyTo().tell(new ExchangeReply.UnknownModel(msg.request().model()));
       return this;
     }
-    getContext().spawnAnonymous(Exchange.create(msg.request(), route.get(), handles, msg.replyTo()));
+    HedgeBudget budget = budgets.computeIfAbsent(route.get().name(), n -> new HedgeBudget(route.get().hedging()));
+    getContext().spawnAnonymous(Exchange.create(msg.request(), route.get(), handles, budget, msg.replyTo()));
     return this;
   }
 

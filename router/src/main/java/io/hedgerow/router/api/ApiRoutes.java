@@ -121,11 +121,13 @@ public final class ApiRoutes extends AllDirectives {
       return CompletableFuture.completedFuture(error.response().addHeader(attemptsHeader(f.attempts())));
     }
     ExchangeReply.Streaming s = (ExchangeReply.Streaming) reply;
-    List<HttpHeader> headers = List.of(RawHeader.create("x-hedgerow-provider", s.provider()), attemptsHeader(s.attempts()));
+    List<HttpHeader> headers = List.of(RawHeader.create("x-hedgerow-provider", s.provider()), attemptsHeader(s.attempts()),
+        RawHeader.create("x-hedgerow-hedged", Boolean.toString(s.hedged())));
+    String served = s.hedged() ? s.provider() + " hedged=true" : s.provider();
     if (request.stream()) {
       var body = openStreams.track(ClientStream.sse(s.chunks(), request.includeUsage()))
           .watchTermination((mat, done) -> {
-            done.whenComplete((d, e) -> AccessLog.record(CHAT_PATH, request.model(), 200, s.provider(), s.attempts(), true,
+            done.whenComplete((d, e) -> AccessLog.record(CHAT_PATH, request.model(), 200, served, s.attempts(), true,
                 start, e == null ? "ok" : "client_gone"));
             return mat;
           });
@@ -137,13 +139,13 @@ public final class ApiRoutes extends AllDirectives {
         .runWith(Sink.fold(new ChatCompletionAssembler(), ChatCompletionAssembler::add), materializer)
         .thenApply(assembled -> {
           ChatCompletion completion = assembled.result();
-          AccessLog.record(CHAT_PATH, request.model(), 200, s.provider(), s.attempts(), false, start, "ok");
+          AccessLog.record(CHAT_PATH, request.model(), 200, served, s.attempts(), false, start, "ok");
           return HttpResponse.create().withStatus(StatusCodes.OK).addHeaders(headers)
               .withEntity(ContentTypes.APPLICATION_JSON, ChatCompletionWriter.write(completion));
         })
         .exceptionally(e -> {
           ClientError error = ClientError.upstream(UpstreamClient.asUpstream(e).error());
-          AccessLog.record(CHAT_PATH, request.model(), error.status(), s.provider(), s.attempts(), false, start, "failed_mid_answer");
+          AccessLog.record(CHAT_PATH, request.model(), error.status(), served, s.attempts(), false, start, "failed_mid_answer");
           return error.response().addHeaders(headers);
         });
   }

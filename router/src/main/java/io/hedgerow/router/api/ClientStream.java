@@ -6,7 +6,6 @@ import io.hedgerow.providers.chat.json.ChatChunkWriter;
 import io.hedgerow.providers.upstream.UpstreamClient;
 import java.util.Optional;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -22,9 +21,14 @@ public final class ClientStream {
   private ClientStream() {}
 
   public static Source<ByteString, NotUsed> sse(Source<ChatChunk, NotUsed> chunks, boolean includeUsage) {
-    return chunks
-        .statefulMap(UsageSeen::new, (seen, c) -> Pair.create(seen, seen.frame(c, includeUsage)),
-            seen -> Optional.of(seen.closing(includeUsage)))
+    // Not statefulMap: its completion hook runs on failure too, which would put [DONE] before the error
+    // frame, and a client stops reading at [DONE]. concatLazy runs the closing only after a complete stream.
+    return Source.lazySource(() -> {
+          UsageSeen seen = new UsageSeen();
+          return chunks.map(c -> seen.frame(c, includeUsage))
+              .concatLazy(Source.lazySource(() -> Source.single(seen.closing(includeUsage))));
+        })
+        .mapMaterializedValue(m -> NotUsed.notUsed())
         .filter(ByteString::nonEmpty)
         .recover(new PFBuilder<Throwable, ByteString>()
             .match(Throwable.class, e -> ClientError.upstream(UpstreamClient.asUpstream(e).error()).sseFrame())

@@ -7,6 +7,7 @@ import io.hedgerow.providers.ProviderKind;
 import io.hedgerow.providers.ProviderKinds;
 import io.hedgerow.providers.ProviderSettings;
 import io.hedgerow.providers.upstream.ApiKey;
+import io.hedgerow.router.hedging.HedgingSettings;
 import io.hedgerow.router.routing.Candidate;
 import io.hedgerow.router.routing.Route;
 import io.hedgerow.router.routing.RouteTable;
@@ -47,7 +48,7 @@ public record GatewaySettings(
     }
     if (providers.isEmpty()) throw new ConfigException.Generic("hedgerow.providers: no provider is configured");
 
-    int defaultAttempts = h.getInt("route-defaults.max-attempts");
+    Config routeDefaults = h.getConfig("route-defaults");
     Map<String, Route> routes = new LinkedHashMap<>();
     Config models = h.getConfig("models");
     for (String alias : models.root().keySet()) {
@@ -57,13 +58,13 @@ public record GatewaySettings(
       if (!providers.containsKey(provider)) {
         throw new ConfigException.BadValue(path + ".provider", "no provider named '" + provider + "' is configured");
       }
-      routes.put(alias, new Route(alias, List.of(new Candidate(provider, m.getString("upstream-model"), alias)), 1));
+      routes.put(alias, Route.single(alias, new Candidate(provider, m.getString("upstream-model"), alias)));
     }
     Config routesBlock = h.getConfig("routes");
     for (String name : routesBlock.root().keySet()) {
       String path = "hedgerow.routes." + quoted(name);
       if (routes.containsKey(name)) throw new ConfigException.BadValue(path, "a model alias has the same name");
-      Config r = routesBlock.getConfig(quoted(name));
+      Config r = routesBlock.getConfig(quoted(name)).withFallback(routeDefaults);
       List<Candidate> candidates = new ArrayList<>();
       for (String target : r.getStringList("targets")) {
         Route single = routes.get(target);
@@ -73,16 +74,25 @@ public record GatewaySettings(
         candidates.addAll(single.candidates());
       }
       if (candidates.isEmpty()) throw new ConfigException.BadValue(path + ".targets", "a route needs at least one target");
-      int attempts = r.hasPath("max-attempts") ? r.getInt("max-attempts") : defaultAttempts;
+      int attempts = r.getInt("max-attempts");
       if (attempts < 1) throw new ConfigException.BadValue(path + ".max-attempts", "must be at least 1");
-      routes.put(name, new Route(name, List.copyOf(candidates), attempts));
+      HedgingSettings hedging;
+      try {
+        hedging = HedgingSettings.fromConfig(r.getConfig("hedging"));
+      } catch (ConfigException e) {
+        throw new ConfigException.BadValue(path + ".hedging", e.getMessage());
+      }
+      Optional<AttemptTimeouts> timeouts = r.hasPath("timeouts")
+          ? Optional.of(AttemptTimeouts.fromConfig(r.getConfig("timeouts").withFallback(providerDefaults.getConfig("timeouts"))))
+          : Optional.empty();
+      routes.put(name, new Route(name, List.copyOf(candidates), attempts, hedging, timeouts));
     }
     return new GatewaySettings(
         HttpSettings.fromConfig(h.getConfig("http")),
         (int) Math.min(Integer.MAX_VALUE, h.getBytes("upstream.max-response-size")),
         (int) Math.min(Integer.MAX_VALUE, h.getBytes("upstream.max-event-size")),
         Map.copyOf(providers),
-        new RouteTable(routes, providers.keySet(), defaultAttempts));
+        new RouteTable(routes, providers.keySet()));
   }
 
   private static ProviderConfig provider(
@@ -106,8 +116,6 @@ public record GatewaySettings(
     for (Map.Entry<String, ConfigValue> e : block.getConfig("headers").entrySet()) {
       headers.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
     }
-    int maxConcurrent = block.getInt("max-concurrent");
-    if (maxConcurrent < 1) throw new ConfigException.BadValue(path + ".max-concurrent", "must be at least 1");
     String resolvedUrl;
     try {
       resolvedUrl = resolveBaseUrl.apply(baseUrl);
@@ -115,7 +123,7 @@ public record GatewaySettings(
       throw new ConfigException.BadValue(path + ".base-url", e.getMessage());
     }
     ProviderSettings adapter = new ProviderSettings(name, kind, resolvedUrl, apiKey, Map.copyOf(headers), block);
-    return ProviderConfig.of(adapter, block);
+    return ProviderConfig.of(adapter, block, path);
   }
 
   private static String quoted(String key) {

@@ -11,12 +11,10 @@ import java.util.Set;
 public final class RouteTable {
   private final Map<String, Route> routes;
   private final Set<String> providers;
-  private final int defaultMaxAttempts;
 
-  public RouteTable(Map<String, Route> routes, Set<String> providers, int defaultMaxAttempts) {
+  public RouteTable(Map<String, Route> routes, Set<String> providers) {
     this.routes = Map.copyOf(routes);
     this.providers = Set.copyOf(providers);
-    this.defaultMaxAttempts = defaultMaxAttempts;
   }
 
   public Optional<Route> resolve(String model) {
@@ -25,8 +23,7 @@ public final class RouteTable {
     int slash = model.indexOf('/');
     if (slash > 0 && slash < model.length() - 1 && providers.contains(model.substring(0, slash))) {
       String provider = model.substring(0, slash);
-      return Optional.of(new Route(model,
-          java.util.List.of(new Candidate(provider, model.substring(slash + 1), model)), defaultMaxAttempts));
+      return Optional.of(Route.single(model, new Candidate(provider, model.substring(slash + 1), model)));
     }
     return Optional.empty();
   }

@@ -2,7 +2,9 @@ package io.hedgerow.router.stream;
 
 import io.hedgerow.providers.chat.ChatChunk;
 import io.hedgerow.providers.chat.Usage;
+import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.UpstreamClient;
+import io.hedgerow.providers.upstream.UpstreamError;
 import io.hedgerow.router.actor.Outcome;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,7 +20,8 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 
 /**
  * Watches one attempt's chunks pass by and reports exactly once how the attempt ended: completed (with
- * time to first token, latency, usage), failed (with its class), or cancelled downstream. This is how
+ * time to first token, latency, usage), failed (with its class; an answer with no token at all is a
+ * failure), cancelled downstream, or cancelled as a hedge that lost the race ({@link HedgeLost}). This is how
  * permits come back on every path, a client that went away included, with no message per chunk.
  */
 public final class AttemptMonitor extends GraphStage<FlowShape<ChatChunk, ChatChunk>> {
@@ -26,9 +29,16 @@ public final class AttemptMonitor extends GraphStage<FlowShape<ChatChunk, ChatCh
   private final Outlet<ChatChunk> out = Outlet.create("AttemptMonitor.out");
   private final FlowShape<ChatChunk, ChatChunk> shape = FlowShape.of(in, out);
   private final Consumer<Outcome> report;
+  private final Runnable onFirstToken;
 
   public AttemptMonitor(Consumer<Outcome> report) {
+    this(report, () -> { });
+  }
+
+  /** {@code onFirstToken} runs once, when the first decisive chunk passes. */
+  public AttemptMonitor(Consumer<Outcome> report, Runnable onFirstToken) {
     this.report = report;
+    this.onFirstToken = onFirstToken;
   }
 
   @Override
@@ -49,21 +59,35 @@ public final class AttemptMonitor extends GraphStage<FlowShape<ChatChunk, ChatCh
           @Override
           public void onPush() {
             ChatChunk chunk = grab(in);
-            if (firstToken < 0 && chunk.isDecisive()) firstToken = System.nanoTime();
+            if (firstToken < 0 && chunk.isDecisive()) {
+              firstToken = System.nanoTime();
+              onFirstToken.run();
+            }
             if (chunk.usage().isPresent()) usage = chunk.usage().get();
             push(out, chunk);
           }
 
           @Override
           public void onUpstreamFinish() {
-            once(new Outcome.Succeeded(elapsed(), firstToken < 0 ? Optional.empty()
-                : Optional.of(Duration.ofNanos(firstToken - started)), Optional.ofNullable(usage)));
+            if (firstToken < 0) {
+              // no token and no finish reason: the exchange fails over, and health must agree it failed
+              once(new Outcome.Failed(ErrorClass.SERVER_ERROR, elapsed()));
+            } else {
+              once(new Outcome.Succeeded(elapsed(), Optional.of(Duration.ofNanos(firstToken - started)),
+                  Optional.ofNullable(usage)));
+            }
             completeStage();
           }
 
           @Override
           public void onUpstreamFailure(Throwable ex) {
-            once(new Outcome.Failed(UpstreamClient.asUpstream(ex).error().errorClass(), elapsed()));
+            if (ex instanceof HedgeLost) {
+              once(new Outcome.Cancelled(elapsed(), true));
+              failStage(ex);
+              return;
+            }
+            UpstreamError error = UpstreamClient.asUpstream(ex).error();
+            once(new Outcome.Failed(error.errorClass(), elapsed(), error.retryAfter()));
             failStage(ex);
           }
         });

@@ -19,8 +19,8 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * Builds one upstream attempt as a stream: the adapter's chunks under the attempt's deadlines, gated to
- * start at the first token, watched so its permit comes back however it ends, and killable by the
- * exchange that started it.
+ * start at the first token, killable by the exchange that started it (aborting it with {@link HedgeLost}
+ * when another attempt won), and watched so its permit comes back however it ends.
  */
 public final class AttemptPipeline {
   private AttemptPipeline() {}
@@ -40,8 +40,9 @@ public final class AttemptPipeline {
         .via(new FirstTokenGate())
         .initialTimeout(timeouts.firstToken())
         .mapError(TimeoutException.class, e -> timeout("sent no first token within " + human(timeouts.firstToken())))
-        .via(new AttemptMonitor(permit::release))
-        .viaMat(KillSwitches.single(), Keep.right());
+        // the kill switch sits before the monitor, so a cancelled hedge reaches it as HedgeLost
+        .viaMat(KillSwitches.single(), Keep.right())
+        .via(new AttemptMonitor(permit::release, permit::firstToken));
   }
 
   private static Throwable timeout(String what) {

@@ -28,7 +28,10 @@ public final class RunningGateway implements AutoCloseable {
     this.gateway = gateway;
   }
 
-  /** {@code hocon} holds the {@code hedgerow { … }} settings of the test; the port is always ephemeral. */
+  /**
+   * {@code hocon} holds the {@code hedgerow { … }} settings of the test; the port is always ephemeral.
+   * Metrics are off unless the test turns them on: Kamon is one per JVM, and many gateways share it here.
+   */
   public static RunningGateway start(String hocon) {
     return start(hocon, Environment.of(Map.of()));
   }
@@ -36,6 +39,7 @@ public final class RunningGateway implements AutoCloseable {
   public static RunningGateway start(String hocon, Environment env) {
     Config config = ConfigFactory.parseString("hedgerow.http.port = 0\nhedgerow.http.shutdown-deadline = 5s")
         .withFallback(ConfigFactory.parseString(hocon))
+        .withFallback(ConfigFactory.parseString("hedgerow.metrics.enabled = off"))
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
     try {

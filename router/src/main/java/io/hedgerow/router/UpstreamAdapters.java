@@ -1,0 +1,43 @@
+package io.hedgerow.router;
+
+import io.hedgerow.providers.ProviderAdapter;
+import io.hedgerow.providers.ProviderKinds;
+import io.hedgerow.providers.upstream.UpstreamClient;
+import io.hedgerow.providers.upstream.UpstreamObserver;
+import io.hedgerow.router.actor.ProviderActor;
+import io.hedgerow.router.actor.Router;
+import io.hedgerow.router.config.GatewaySettings;
+import io.hedgerow.router.config.ProviderConfig;
+import io.hedgerow.router.limits.RateLimitObserver;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Builds each configured provider's adapter of its kind, over an HTTP client of its own (the connection
+ * pools are shared anyway) that tells the provider's actor the rate-limit headers of every response.
+ */
+final class UpstreamAdapters implements Router.Adapters {
+  private final ActorSystem<?> system;
+  private final GatewaySettings settings;
+
+  UpstreamAdapters(ActorSystem<?> system, GatewaySettings settings) {
+    this.system = system;
+    this.settings = settings;
+  }
+
+  @Override
+  public ProviderAdapter adapterFor(ProviderConfig provider) {
+    return adapter(provider, UpstreamObserver.NONE);
+  }
+
+  @Override
+  public ProviderAdapter adapterFor(ProviderConfig provider, ActorRef<ProviderActor.Command> actor) {
+    return adapter(provider, new RateLimitObserver(signals -> actor.tell(new ProviderActor.LearnedLimits(signals))));
+  }
+
+  private ProviderAdapter adapter(ProviderConfig provider, UpstreamObserver observer) {
+    UpstreamClient client = new UpstreamClient(
+        system, settings.maxUpstreamResponseBytes(), settings.maxUpstreamEventBytes(), observer);
+    return ProviderKinds.of(provider.adapter().kind()).orElseThrow().factory().create(provider.adapter(), client);
+  }
+}
