@@ -6,11 +6,10 @@ import io.hedgerow.providers.chat.ChunkChoice;
 import io.hedgerow.providers.chat.Delta;
 import io.hedgerow.providers.chat.FinishReason;
 import io.hedgerow.providers.chat.ToolCallDelta;
-import io.hedgerow.providers.chat.json.Json;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.SseEvent;
 import io.hedgerow.providers.upstream.UpstreamError;
-import java.io.IOException;
+import io.hedgerow.providers.upstream.UpstreamJson;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,15 +62,7 @@ public final class AnthropicStreamDecoder {
 
   public List<ChatChunk> decode(SseEvent event) {
     if (stopped || event.data().isEmpty()) return List.of();
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(event.data().toArrayUnsafe());
-    } catch (IOException e) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "Anthropic sent a stream event that is not JSON.").exception();
-    }
-    if (root == null || !root.isObject()) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "Anthropic sent a stream event that is not a JSON object.").exception();
-    }
+    JsonNode root = UpstreamJson.object(event.data().toArrayUnsafe(), "a stream event");
     return switch (root.path("type").asText(event.event())) {
       case "message_start" -> onMessageStart(root.path("message"));
       case "content_block_start" -> onBlockStart(root.path("index").asInt(), root.path("content_block"));

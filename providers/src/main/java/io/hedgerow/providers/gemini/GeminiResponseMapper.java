@@ -11,7 +11,7 @@ import io.hedgerow.providers.chat.Usage;
 import io.hedgerow.providers.chat.json.Json;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.UpstreamError;
-import java.io.IOException;
+import io.hedgerow.providers.upstream.UpstreamJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,15 +35,7 @@ public final class GeminiResponseMapper {
 
   static ChatCompletion fromUpstream(byte[] body, String fallbackModel, boolean reasoning, long created,
       Supplier<String> callIds) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream answered with a body that is not JSON.").exception();
-    }
-    if (root == null || !root.isObject()) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream answered with a body that is not a JSON object.").exception();
-    }
+    JsonNode root = UpstreamJson.object(body, "a body");
     if (root.has("error")) throw GeminiErrors.classify(0, root.get("error"), Optional.empty()).exception();
     String id = completionId(root);
     String model = root.path("modelVersion").asText(fallbackModel);

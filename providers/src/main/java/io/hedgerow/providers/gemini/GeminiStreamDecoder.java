@@ -7,11 +7,10 @@ import io.hedgerow.providers.chat.Delta;
 import io.hedgerow.providers.chat.FinishReason;
 import io.hedgerow.providers.chat.ToolCallDelta;
 import io.hedgerow.providers.chat.Usage;
-import io.hedgerow.providers.chat.json.Json;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.SseEvent;
 import io.hedgerow.providers.upstream.UpstreamError;
-import java.io.IOException;
+import io.hedgerow.providers.upstream.UpstreamJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,15 +59,7 @@ public final class GeminiStreamDecoder {
   public List<ChatChunk> accept(SseEvent event) {
     if (event == END_OF_STREAM) return end();
     if (event.data().isEmpty()) return List.of();
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(event.data().toArrayUnsafe());
-    } catch (IOException e) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream sent a stream frame that is not JSON.").exception();
-    }
-    if (root == null || !root.isObject()) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream sent a stream frame that is not a JSON object.").exception();
-    }
+    JsonNode root = UpstreamJson.object(event.data().toArrayUnsafe(), "a stream frame");
     if (root.has("error")) throw GeminiErrors.classify(0, root.get("error"), Optional.empty()).exception();
     if (id == null) {
       id = GeminiResponseMapper.completionId(root);

@@ -7,11 +7,10 @@ import io.hedgerow.providers.chat.Delta;
 import io.hedgerow.providers.chat.FinishReason;
 import io.hedgerow.providers.chat.ToolCallDelta;
 import io.hedgerow.providers.chat.Usage;
-import io.hedgerow.providers.chat.json.Json;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.SseEvent;
 import io.hedgerow.providers.upstream.UpstreamError;
-import java.io.IOException;
+import io.hedgerow.providers.upstream.UpstreamJson;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,15 +37,7 @@ public final class OpenAiChunkDecoder {
   public List<ChatChunk> next(SseEvent event) {
     if (event.isDone()) return finish();
     if (event.data().isEmpty()) return List.of();
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(event.data().toArrayUnsafe());
-    } catch (IOException e) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream sent a stream frame that is not JSON.").exception();
-    }
-    if (root == null || !root.isObject()) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream sent a stream frame that is not a JSON object.").exception();
-    }
+    JsonNode root = UpstreamJson.object(event.data().toArrayUnsafe(), "a stream frame");
     JsonNode errorField = root.get("error");
     if ((errorField != null && !errorField.isNull()) || root.path("object").asText("").equals("error")) {
       JsonNode error = OpenAiErrors.errorObject(root);

@@ -28,7 +28,8 @@ public record SimSettings(
         return new SimSettings(
                 c.getString("name"),
                 c.getInt("port"),
-                new LatencyModel(c.getDuration("ttft.p50"), c.getDuration("ttft.p99")),
+                new LatencyModel(c.getDuration("ttft.p50"), c.getDuration("ttft.p99")).withTail(
+                        c.getDouble("ttft.tail.probability"), c.getDuration("ttft.tail.p50"), c.getDuration("ttft.tail.p99")),
                 c.getDuration("inter-token-delay"),
                 c.getInt("output-tokens"),
                 new FaultSettings(
