@@ -85,6 +85,7 @@ class ExchangeHedgingTest {
    */
   private static final class HeldUpstream implements Supplier<Source<ChatChunk, NotUsed>> {
     private final CompletableFuture<List<ChatChunk>> answer = new CompletableFuture<>();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     final ScriptedAdapter adapter = ScriptedAdapter.streaming(this);
 
@@ -94,6 +95,11 @@ class ExchangeHedgingTest {
           .<ChatChunk>mapConcat(chunks -> chunks)
           .watchTermination((notUsed, done) -> {
             done.whenComplete((ok, failure) -> closed.complete(null));
+            return notUsed;
+          })
+          // runs as the exchange materializes the attempt, just before it arms the attempt's deadline
+          .mapMaterializedValue(notUsed -> {
+            started.complete(null);
             return notUsed;
           });
     }
@@ -149,12 +155,12 @@ class ExchangeHedgingTest {
     manualTime.timePasses(d);
   }
 
-  /** Waits until the adapter was called {@code calls} times, then lets the exchange arm its deadline. */
-  private static void awaitCalls(ScriptedAdapter adapter, int calls, TestProbe<ExchangeReply> reply) {
-    reply.awaitAssert(REPLY_WITHIN, () -> {
-      assertEquals(calls, adapter.chatCalls());
-      return null;
-    });
+  /**
+   * Waits until an attempt on {@code upstream} has started, then lets the exchange arm that attempt's
+   * deadline: manual time that passes before a timer is armed does not count towards it.
+   */
+  private static void awaitAttempt(HeldUpstream upstream, TestProbe<ExchangeReply> reply) throws Exception {
+    upstream.started.get(REPLY_WITHIN.toSeconds(), TimeUnit.SECONDS);
     reply.expectNoMessage(SETTLE);
   }
 
@@ -191,7 +197,7 @@ class ExchangeHedgingTest {
     provider("a", primary.adapter);
     var b = provider("b", fallback);
     TestProbe<ExchangeReply> reply = dispatch(route(3, HEDGING, "a", "b"), budget(HEDGING));
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
 
     timePasses(DEADLINE.minusMillis(1));
 
@@ -213,7 +219,7 @@ class ExchangeHedgingTest {
     var a = provider("a", primary.adapter);
     var b = provider("b", fallback);
     TestProbe<ExchangeReply> reply = dispatch(route(3, HEDGING, "a", "b"), budget(HEDGING));
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
     timePasses(DEADLINE.minusMillis(1));
     reply.expectNoMessage(SETTLE);
 
@@ -248,7 +254,7 @@ class ExchangeHedgingTest {
     var b = provider("b", fallback);
     HedgeBudget budget = budget(HEDGING);
     TestProbe<ExchangeReply> reply = dispatch(route(3, HEDGING, "a", "b"), budget);
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
     timePasses(DEADLINE.dividedBy(2));
 
     primary.answer("On", " time");
@@ -278,9 +284,9 @@ class ExchangeHedgingTest {
     var a = provider("a", primary.adapter);
     var b = provider("b", hedge.adapter);
     TestProbe<ExchangeReply> reply = dispatch(route(3, HEDGING, "a", "b"), budget(HEDGING));
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
     timePasses(DEADLINE);
-    awaitCalls(hedge.adapter, 1, reply);
+    awaitAttempt(hedge, reply);
 
     primary.answer("Original", " wins");
 
@@ -307,9 +313,9 @@ class ExchangeHedgingTest {
     provider("b", hedge.adapter);
     provider("c", third);
     TestProbe<ExchangeReply> reply = dispatch(route(3, HEDGING, "a", "b", "c"), budget(HEDGING));
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
     timePasses(DEADLINE);
-    awaitCalls(hedge.adapter, 1, reply);
+    awaitAttempt(hedge, reply);
 
     primary.fail(ErrorClass.SERVER_ERROR, 500);
     awaitSnapshot(a, s -> assertEquals(Map.of("server_error", 1L), s.failuresByClass()));
@@ -334,9 +340,9 @@ class ExchangeHedgingTest {
     var b = provider("b", hedge.adapter);
     provider("c", third);
     TestProbe<ExchangeReply> reply = dispatch(route(3, HEDGING, "a", "b", "c"), budget(HEDGING));
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
     timePasses(DEADLINE);
-    awaitCalls(hedge.adapter, 1, reply);
+    awaitAttempt(hedge, reply);
 
     primary.fail(ErrorClass.SERVER_ERROR, 500);
     hedge.fail(ErrorClass.OVERLOADED, 503);
@@ -361,7 +367,7 @@ class ExchangeHedgingTest {
     var b = provider("b", fallback);
     HedgeBudget budget = budget(noBudget);
     TestProbe<ExchangeReply> reply = dispatch(route(3, noBudget, "a", "b"), budget);
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
 
     timePasses(DEADLINE.multipliedBy(3));
 
@@ -385,7 +391,7 @@ class ExchangeHedgingTest {
     var b = provider("b", fallback, 1);
     Permit taken = holdPermit(b);
     TestProbe<ExchangeReply> reply = dispatch(route(3, HEDGING, "a", "b"), budget(HEDGING));
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
 
     timePasses(DEADLINE);
 
@@ -413,7 +419,7 @@ class ExchangeHedgingTest {
     }
     assertEquals("open", snapshot(b).circuit());
     TestProbe<ExchangeReply> reply = dispatch(route(3, HEDGING, "a", "b"), budget(HEDGING));
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
 
     timePasses(DEADLINE);
 
@@ -437,7 +443,7 @@ class ExchangeHedgingTest {
     provider("c", third);
     Permit taken = holdPermit(b);
     TestProbe<ExchangeReply> reply = dispatch(route(3, HEDGING, "a", "b", "c"), budget(HEDGING));
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
 
     timePasses(DEADLINE);
 
@@ -537,7 +543,7 @@ class ExchangeHedgingTest {
     answeredWithTtfts(a, 200, 300);
     Duration deadline = Duration.ofNanos((long) (ttftAt(a, 95).toNanos() * 2.0));
     TestProbe<ExchangeReply> reply = dispatch(route(3, adaptive, "a", "b"), budget(adaptive));
-    awaitCalls(primary.adapter, 1, reply);
+    awaitAttempt(primary, reply);
 
     timePasses(deadline.minusMillis(1));
     reply.expectNoMessage(SETTLE);
