@@ -44,7 +44,7 @@ class ChatCompletionsEndToEndTest {
           providers {
             a { kind = openai, base-url = "sim://a/v1" }
             b { kind = openai, base-url = "sim://b/v1" }
-            drip { kind = openai, base-url = "sim://drip/v1" }
+            drip { kind = openai, base-url = "sim://drip/v1", timeouts.first-token = 15s }
           }
           models {
             a { provider = a, upstream-model = "model-a" }

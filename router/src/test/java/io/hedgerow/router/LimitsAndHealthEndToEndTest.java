@@ -46,7 +46,7 @@ class LimitsAndHealthEndToEndTest {
             healthy { kind = openai, base-url = "sim://healthy/v1" }
             dead { kind = openai, base-url = "sim://dead/v1", circuit-breaker.cool-down = 1m }
             flaky { kind = openai, base-url = "sim://flaky/v1" }
-            recovering { kind = openai, base-url = "sim://recovering/v1" }
+            recovering { kind = openai, base-url = "sim://recovering/v1", circuit-breaker.cool-down = 2s }
             narrow { kind = openai, base-url = "sim://narrow/v1", limits { max-concurrent = 2, queue-timeout = 100ms } }
           }
           models {

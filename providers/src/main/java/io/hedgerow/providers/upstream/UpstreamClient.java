@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -13,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.StreamTcpException;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.LoggerFactory;
@@ -46,20 +48,34 @@ public final class UpstreamClient {
 
   /**
    * The SSE events of a streamed call. Cold: the request is sent when the source is materialized, and
-   * cancelling it closes the upstream connection.
+   * cancelling it closes the upstream connection. That holds also when it is cancelled before the
+   * response headers arrive (a hedge that lost): the body is then cancelled as soon as the response
+   * comes, rather than left unread to hold a pooled connection.
    */
   public Source<SseEvent, NotUsed> events(HttpRequest request, ErrorClassifier classifier) {
-    return Source.lazyCompletionStageSource(() -> send(request).thenCompose(response -> {
-          if (response.status().isSuccess()) {
-            Source<SseEvent, Object> events = response.entity().getDataBytes()
-                .via(SseFraming.flow(maxEventBytes))
-                .mapError(Throwable.class, UpstreamClient::asUpstream)
-                .mapMaterializedValue(m -> m);
-            return CompletableFuture.completedFuture(events);
-          }
-          return errorOf(response, classifier)
-              .thenApply(e -> Source.<SseEvent>failed(e).mapMaterializedValue(m -> (Object) m));
-        }))
+    return Source.lazySource(() -> {
+          CompletableFuture<HttpResponse> response = send(request).toCompletableFuture();
+          AtomicBoolean bodyRead = new AtomicBoolean();
+          return Source.completionStageSource(response.thenCompose(r -> {
+                if (r.status().isSuccess()) {
+                  return CompletableFuture.completedFuture(Source.lazySource(() -> {
+                        bodyRead.set(true);
+                        return r.entity().getDataBytes()
+                            .via(SseFraming.flow(maxEventBytes))
+                            .mapError(Throwable.class, UpstreamClient::asUpstream);
+                      })
+                      .mapMaterializedValue(m -> NotUsed.notUsed()));
+                }
+                bodyRead.set(true);
+                return errorOf(r, classifier).thenApply(e -> Source.<SseEvent>failed(e));
+              }))
+              .watchTermination((mat, done) -> {
+                done.whenComplete((d, e) -> response.thenAccept(r -> {
+                  if (!bodyRead.get()) r.entity().getDataBytes().runWith(Sink.cancelled(), materializer);
+                }));
+                return mat;
+              });
+        })
         .mapMaterializedValue(f -> NotUsed.notUsed());
   }
 
