@@ -6,7 +6,7 @@
 # upstream requests hedging cost, read from the simulator's counters.
 #
 #   load-tests/bench/hedging.sh                      # from the repository root (or anywhere)
-#   RATE=20 DURATION=45 WARMUP=10 load-tests/bench/hedging.sh
+#   RATE=20 DURATION=45 WARMUP=10 load-tests/bench/hedging.sh   # the defaults
 #
 # Everything listens on 127.0.0.1; every process it starts is stopped by PID on exit.
 set -euo pipefail
@@ -30,6 +30,7 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done  # at most 10 s each
     kill -KILL "$pid" 2>/dev/null || true
   done
+  rm -rf "$WORK/app"
   echo "logs: $WORK" >&2
 }
 trap cleanup EXIT
@@ -41,10 +42,15 @@ needs_build() {
   [[ -f "$JAR" && -f "$DRIVER" ]] && compgen -G "load-tests/target/bench-lib/HdrHistogram-*.jar" >/dev/null || return 0
   [[ -n "$(find providers/src router/src load-tests/src -newer "$JAR" -type f -print -quit)" ]]
 }
-if needs_build; then
+BUILD="${BUILD:-auto}"      # auto: when an artifact is missing or older than a source; always; never
+if [[ "$BUILD" == always ]] || { [[ "$BUILD" == auto ]] && needs_build; }; then
   echo "building (mvn -B -ntp -q -DskipTests package) ..." >&2
   mvn -B -ntp -q -DskipTests package
 fi
+# Run from a copy, so that a rebuild while the benchmark runs cannot pull jars from under the JVMs.
+mkdir -p "$WORK/app"
+cp -r router/target/lib "$JAR" "$WORK/app/"
+cp -r load-tests/target/test-classes load-tests/target/bench-lib "$WORK/app/"
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -69,7 +75,7 @@ hedgerow.sim.instances = [
   { name = "fallback", port = $FALLBACK_PORT, seed = 2, ttft { p50 = 100ms, p99 = 150ms } }
 ]
 CONF
-java -cp "router/target/lib/*" io.hedgerow.providers.sim.SimMain "$WORK/sims.conf" >"$WORK/sim.log" 2>&1 &
+java -cp "$WORK/app/lib/*" io.hedgerow.providers.sim.SimMain "$WORK/sims.conf" >"$WORK/sim.log" 2>&1 &
 PIDS+=($!)
 
 # --- the gateway -----------------------------------------------------------------------------------
@@ -90,7 +96,7 @@ PIDS+=($!)
   echo "  routes.adaptive { targets = [primary-adaptive-model, fallback-adaptive-model], hedging { first-token-deadline = adaptive, budget-percent = 10 } }"
   echo "}"
 } >"$WORK/gateway.conf"
-HEDGEROW_ACCESS_LOG=OFF java -jar "$JAR" "$WORK/gateway.conf" >"$WORK/gateway.log" 2>&1 &
+HEDGEROW_ACCESS_LOG=OFF java -jar "$WORK/app/hedgerow.jar" "$WORK/gateway.conf" >"$WORK/gateway.log" 2>&1 &
 PIDS+=($!)
 
 wait_http "http://127.0.0.1:$PRIMARY_PORT/_sim/counters" 60
@@ -105,7 +111,7 @@ received() {
 drive() {  # drive ROUTE SECONDS: one open-model run; prints the driver's RESULT line
   timeout $(( $2 + TIMEOUT + 30 )) java -Dgateway.baseUrl="http://127.0.0.1:$GATEWAY_PORT" -Dmodel="$1" \
     -Drate="$RATE" -Dduration="$2" -Dtimeout="$TIMEOUT" \
-    -cp "load-tests/target/test-classes:load-tests/target/bench-lib/*" io.hedgerow.load.TtftLoadDriver \
+    -cp "$WORK/app/test-classes:$WORK/app/bench-lib/*" io.hedgerow.load.TtftLoadDriver \
     2>>"$WORK/driver.log" | tee -a "$WORK/driver.log" | grep '^RESULT'
 }
 
@@ -119,6 +125,7 @@ for r in "${ROUTES[@]}"; do
   RESULT[$r]="$(drive "$r" "$DURATION")" || echo "route $r had failures (see $WORK/driver.log)" >&2
   sleep 1  # hedge losers' requests were counted on arrival; this only lets stragglers land
   after=$(( $(received "$PRIMARY_PORT") + $(received "$FALLBACK_PORT") ))
+  curl -fsS --max-time 5 "http://127.0.0.1:$GATEWAY_PORT/admin/providers" >"$WORK/providers-$r.json" || true
   requests="$(field requests "${RESULT[$r]}")"
   EXTRA[$r]="$(python3 -c "print(f'{100.0 * ($after - $before - $requests) / $requests:.1f}')")"
   echo "  ${RESULT[$r]} upstream=$((after - before))" >&2

@@ -24,7 +24,9 @@ import org.HdrHistogram.Histogram;
  * <p>Parameters (system properties): {@code gateway.baseUrl} (http://127.0.0.1:8080), {@code model}
  * (chat), {@code rate} (requests per second, 20), {@code duration} (seconds, 30), {@code timeout}
  * (seconds a request may take, 30). The last line printed is machine-readable:
- * {@code RESULT model=.. requests=.. ok=.. failed=.. p50_ms=.. p95_ms=.. p99_ms=.. max_ms=.. from_fallback=..}.
+ * {@code RESULT model=.. requests=.. ok=.. failed=.. p50_ms=.. p95_ms=.. p99_ms=.. max_ms=.. over_1s=..
+ * from_fallback=.. send_lag_ms=..} ({@code send_lag_ms}: how late the last request left, a sign of an overloaded
+ * driver).
  * {@code from_fallback} counts answers whose first token names an instance called "fallback" (the simulator
  * starts each answer with its instance name). Exits 1 if any request failed.
  */
@@ -86,9 +88,11 @@ public final class TtftLoadDriver {
       h = ttft.copy();
     }
     System.out.printf(Locale.ROOT,
-        "RESULT model=%s requests=%d ok=%d failed=%d p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f max_ms=%.1f from_fallback=%d send_lag_ms=%d%n",
+        "RESULT model=%s requests=%d ok=%d failed=%d p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f max_ms=%.1f over_1s=%d"
+            + " from_fallback=%d send_lag_ms=%d%n",
         model, total, ok.get(), failed.get() + unanswered, ms(h, 50), ms(h, 95), ms(h, 99),
-        h.getMaxValue() / 1000.0, fromFallback.get(), sendLagMs);
+        h.getMaxValue() / 1000.0, h.getCountBetweenValues(1_000_001, h.getHighestTrackableValue()),
+        fromFallback.get(), sendLagMs);
     System.exit(failed.get() + unanswered == 0 ? 0 : 1);
   }
 

@@ -7,7 +7,7 @@ import java.util.Random;
  * A log-normal latency distribution given by its median and 99th percentile, optionally mixed with a
  * second log-normal (the tail) that a draw comes from with probability {@code tailProbability}: e.g. 95 %
  * of first tokens around 100 ms and 5 % around 3 s. With no tail (probability 0) a draw uses exactly one
- * Gaussian, so seeded sequences are unchanged.
+ * Gaussian, as before, so seeded sequences are unchanged.
  */
 public record LatencyModel(Duration p50, Duration p99, double tailProbability, Duration tailP50, Duration tailP99) {
 
@@ -38,10 +38,13 @@ public record LatencyModel(Duration p50, Duration p99, double tailProbability, D
     }
 
     public Duration sample(Random random) {
+        Duration body = logNormal(p50, p99, random);
+        // The mixture is drawn after the body: the simulator seeds one Random per request with consecutive
+        // seeds, whose first nextDouble() barely moves from one request to the next.
         if (tailProbability > 0 && random.nextDouble() < tailProbability) {
             return logNormal(tailP50, tailP99, random);
         }
-        return logNormal(p50, p99, random);
+        return body;
     }
 
     private static Duration logNormal(Duration p50, Duration p99, Random random) {

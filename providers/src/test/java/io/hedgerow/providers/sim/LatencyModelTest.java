@@ -28,6 +28,20 @@ class LatencyModelTest {
     }
 
     @Test
+    void tailShareHoldsWithTheSimulatorsPerRequestSeeds() {
+        // AnswerPlanner.nextRandom(): new Random(seed * 1_000_003 + n) for the n-th request.
+        LatencyModel model = new LatencyModel(Duration.ofMillis(100), Duration.ofMillis(150))
+                .withTail(0.05, Duration.ofSeconds(3), Duration.ofMillis(3200));
+        int n = 2_000;
+        int tail = 0;
+        for (int i = 1; i <= n; i++) {
+            if (model.sample(new Random(1 * 1_000_003L + i)).toMillis() > 2000) tail++;
+        }
+        double share = tail / (double) n;
+        assertTrue(share > 0.035 && share < 0.065, "tail share " + share);
+    }
+
+    @Test
     void withoutATailSeededDrawsAreUnchanged() {
         LatencyModel plain = new LatencyModel(Duration.ofMillis(80), Duration.ofMillis(400));
         LatencyModel zeroTail = plain.withTail(0, Duration.ofSeconds(3), Duration.ofSeconds(4));
