@@ -8,6 +8,10 @@ import io.hedgerow.router.actor.Router;
 import io.hedgerow.router.api.ApiRoutes;
 import io.hedgerow.router.api.OpenStreams;
 import io.hedgerow.router.api.Readiness;
+import io.hedgerow.router.cluster.ClusterSettings;
+import io.hedgerow.router.cluster.ClusterShares;
+import io.hedgerow.router.cluster.ClusterView;
+import io.hedgerow.router.cluster.HealthGossip;
 import io.hedgerow.router.config.Environment;
 import io.hedgerow.router.config.GatewaySettings;
 import io.hedgerow.router.limits.TokenEstimator;
@@ -17,10 +21,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -54,22 +60,26 @@ public final class Gateway {
         ? EmbeddedSimulators.start(h) : CompletableFuture.completedFuture(EmbeddedSimulators.none());
     return simulators.thenCompose(sims -> {
       GatewaySettings settings;
+      ClusterSettings cluster;
       try {
         settings = GatewaySettings.load(config, env, sims::resolve);
+        cluster = ClusterSettings.fromConfig(config);
       } catch (RuntimeException e) {
         sims.stop();
         return CompletableFuture.failedFuture(e);
       }
-      return launch(withShutdownDeadline(config, settings.http().shutdownDeadline()), settings, sims);
+      Config withDeadline = withShutdownDeadline(config, settings.http().shutdownDeadline());
+      return launch(cluster.enabled() ? cluster.pekkoConfig().withFallback(withDeadline) : withDeadline, settings, cluster, sims);
     });
   }
 
-  private static CompletionStage<Gateway> launch(Config config, GatewaySettings settings, EmbeddedSimulators sims) {
+  private static CompletionStage<Gateway> launch(Config config, GatewaySettings settings, ClusterSettings cluster,
+      EmbeddedSimulators sims) {
     CompletableFuture.runAsync(TokenEstimator::warmUp); // so the first request does not wait for it
     GatewayMetrics metrics = GatewayMetrics.start(config);
     ActorSystem<Router.Command> system = ActorSystem.create(
         Router.create(settings.routes(), settings.providers(), sys -> new UpstreamAdapters(sys, settings), metrics),
-        "hedgerow", config);
+        ClusterSettings.SYSTEM_NAME, config);
     Readiness readiness = new Readiness();
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "hedgerow-draining", () -> {
@@ -79,21 +89,42 @@ public final class Gateway {
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "hedgerow-stop-simulators", sims::stop);
     return AskPattern.<Router.Command, Map<String, ActorRef<ProviderActor.Command>>>ask(
             system, Router.GetProviders::new, Duration.ofSeconds(10), system.scheduler())
-        .thenCompose(providers -> {
-          ApiRoutes api = new ApiRoutes(system, system, providers, settings.routes(), settings.http(), readiness);
+        .thenCompose(providers -> joinCluster(system, cluster, settings, providers).thenCompose(clusterView -> {
+          ApiRoutes api = new ApiRoutes(system, system, providers, settings.routes(), settings.http(), readiness, clusterView);
           return Http.get(system).newServerAt(settings.http().host(), settings.http().port()).bind(api.routes())
               .thenApply(binding -> {
                 drainOnShutdown(shutdown, binding, api.openStreams(), settings.http().shutdownDeadline());
                 readiness.set(Readiness.State.READY);
                 return new Gateway(system, binding, sims.servers(), providers);
               });
-        })
+        }))
         .whenComplete((g, e) -> {
           if (e != null) {
             system.terminate();
             sims.stop();
           }
         });
+  }
+
+  /**
+   * On a cluster, starts the actors that keep this node's share of the limits and spread provider health,
+   * and waits until this node is Up and its providers carry its share, so it never serves with the whole
+   * of a limit. Returns what {@code GET /admin/cluster} shows. Alone, the view is this node with every limit.
+   */
+  private static CompletionStage<Supplier<CompletionStage<ClusterView>>> joinCluster(ActorSystem<Router.Command> system,
+      ClusterSettings cluster, GatewaySettings settings, Map<String, ActorRef<ProviderActor.Command>> providers) {
+    if (!cluster.enabled()) {
+      ClusterView alone = ClusterShares.singleNode(settings.http().host() + ":" + settings.http().port(), settings.providers());
+      return CompletableFuture.completedFuture(() -> CompletableFuture.completedFuture(alone));
+    }
+    ActorRef<ClusterShares.Command> shares = system.systemActorOf(
+        ClusterShares.create(providers, settings.providers(), cluster.shareRole()), "cluster-shares", Props.empty());
+    system.systemActorOf(HealthGossip.create(providers), "health-gossip", Props.empty());
+    Supplier<CompletionStage<ClusterView>> view = () -> AskPattern.ask(shares, ClusterShares.GetView::new,
+        Duration.ofSeconds(3), system.scheduler());
+    return AskPattern.<ClusterShares.Command, Done>ask(shares, ClusterShares.AwaitServing::new, cluster.joinTimeout(),
+            system.scheduler())
+        .thenApply(up -> view);
   }
 
   /**

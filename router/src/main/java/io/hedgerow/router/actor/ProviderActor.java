@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -64,11 +65,29 @@ public final class ProviderActor extends AbstractBehavior<ProviderActor.Command>
   /** Asks for the time to first token at a percentile (0–100) over the health window. */
   public record GetTtftPercentile(double percentile, ActorRef<TtftPercentile> replyTo) implements Command {}
 
+  /**
+   * This node now carries {@code share} (0–1] of the provider's configured limits, e.g. 1/3 on a
+   * three-node cluster: the buckets keep their fill ratio and the concurrency cap scales (never below 1).
+   */
+  public record ApplyShare(double share) implements Command {}
+
+  /**
+   * Another node found the provider unavailable (its circuit opened, or it asked for a cool-down) until
+   * {@code untilEpochMillis}: this node turns ordinary traffic away with {@code reason} until then too.
+   */
+  public record RemoteUnavailable(long untilEpochMillis, RejectReason reason) implements Command {}
+
+  /**
+   * Published on the system's event stream when this node finds the provider unavailable (its circuit
+   * opened or it started a cool-down), for the cluster's shared health to spread.
+   */
+  public record Unavailable(String provider, long untilEpochMillis, RejectReason reason) {}
+
   /** A queued request's wait is over; also its timer's key. */
   private record QueueDeadline(long waiterId) implements Command {}
 
   /** A timer for a moment the provider's availability may change: a bucket refilled, a cool-down or an open circuit ended. */
-  private enum Recheck implements Command { CAPACITY, COOL_DOWN, CIRCUIT }
+  private enum Recheck implements Command { CAPACITY, COOL_DOWN, CIRCUIT, REMOTE }
 
   public sealed interface AcquireReply {}
 
@@ -114,7 +133,11 @@ public final class ProviderActor extends AbstractBehavior<ProviderActor.Command>
   private final ProviderConfig config;
   private final ProviderMetrics metrics;
   private final LongSupplier clock;
-  private final Capacity capacity;
+  private Capacity capacity;
+  private double share = 1.0;
+  /** Until when (nanos on {@link #clock}) another node says the provider is unavailable, and why. */
+  private long remoteUntil;
+  private RejectReason remoteReason;
   private final CircuitBreaker breaker;
   private final ProviderHealth health;
   private final CoolDown coolDown;
@@ -167,6 +190,8 @@ public final class ProviderActor extends AbstractBehavior<ProviderActor.Command>
         .onMessage(LearnedLimits.class, this::onLearnedLimits)
         .onMessage(QueueDeadline.class, this::onQueueDeadline)
         .onMessage(Recheck.class, this::onRecheck)
+        .onMessage(ApplyShare.class, this::onApplyShare)
+        .onMessage(RemoteUnavailable.class, this::onRemoteUnavailable)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
         .onMessage(GetTtftPercentile.class, this::onGetTtftPercentile)
         .build();
@@ -203,6 +228,9 @@ public final class ProviderActor extends AbstractBehavior<ProviderActor.Command>
     }
     if (coolDown.active(now)) {
       return Optional.of(new Rejected(config.name(), RejectReason.COOLING_DOWN, Optional.of(coolDown.remaining(now))));
+    }
+    if (remoteReason != null && remoteUntil - now > 0) {
+      return Optional.of(new Rejected(config.name(), remoteReason, Optional.of(Duration.ofNanos(remoteUntil - now))));
     }
     return Optional.empty();
   }
@@ -365,6 +393,7 @@ public final class ProviderActor extends AbstractBehavior<ProviderActor.Command>
     coolDown.start(duration, now).ifPresent(d -> {
       timers.startSingleTimer(Recheck.COOL_DOWN, Recheck.COOL_DOWN, d);
       getContext().getLog().info("Provider {} cooling down for {} ms", config.name(), d.toMillis());
+      announce(d, RejectReason.COOLING_DOWN);
     });
   }
 
@@ -380,11 +409,46 @@ public final class ProviderActor extends AbstractBehavior<ProviderActor.Command>
     if (state == publishedState) return;
     if (state == CircuitBreaker.State.OPEN) {
       getContext().getLog().warn("Provider {} circuit open for {} ms", config.name(), breaker.untilHalfOpen(now).toMillis());
+      announce(breaker.untilHalfOpen(now), RejectReason.CIRCUIT_OPEN);
     } else {
       getContext().getLog().info("Provider {} circuit {}", config.name(), state.name().toLowerCase(Locale.ROOT));
     }
     publishedState = state;
     metrics.circuitState(state);
+  }
+
+  /** Tells the event stream (and through it, on a cluster, the other nodes) that the provider is out for {@code d}. */
+  private void announce(Duration d, RejectReason reason) {
+    getContext().getSystem().eventStream().tell(new EventStream.Publish<>(
+        new Unavailable(config.name(), System.currentTimeMillis() + d.toMillis(), reason)));
+  }
+
+  // ---- the cluster
+
+  private Behavior<Command> onApplyShare(ApplyShare msg) {
+    if (msg.share() == share) return this;
+    long now = clock.getAsLong();
+    share = msg.share();
+    capacity = capacity.rescaled(config.limits().scaledTo(share), now);
+    getContext().getLog().info("Provider {}: this node's share is now {} (max-concurrent {})", config.name(),
+        String.format(Locale.ROOT, "%.3f", share), capacity.limits().maxConcurrent());
+    serveQueue(now);
+    return this;
+  }
+
+  private Behavior<Command> onRemoteUnavailable(RemoteUnavailable msg) {
+    long remaining = msg.untilEpochMillis() - System.currentTimeMillis();
+    if (remaining <= 0) return this;
+    long now = clock.getAsLong();
+    long until = now + Duration.ofMillis(remaining).toNanos();
+    if (remoteReason != null && remoteUntil - until >= 0) return this;
+    remoteUntil = until;
+    remoteReason = msg.reason();
+    timers.startSingleTimer(Recheck.REMOTE, Recheck.REMOTE, Duration.ofMillis(remaining));
+    getContext().getLog().info("Provider {} unavailable for {} ms, as another node found ({})", config.name(), remaining,
+        msg.reason().label());
+    serveQueue(now); // waiters are turned away now, not at their deadline
+    return this;
   }
 
   // ---- queries
@@ -397,7 +461,7 @@ public final class ProviderActor extends AbstractBehavior<ProviderActor.Command>
     ProviderSnapshot.Bucket.of(capacity.tokens(), now).ifPresent(b -> buckets.put("tokens", b));
     msg.replyTo().tell(new ProviderSnapshot(config.name(), breaker.state(now).name().toLowerCase(Locale.ROOT),
         breaker.untilHalfOpen(now).toMillis(), coolDown.remaining(now).toMillis(),
-        capacity.inFlight(), config.maxConcurrent(), queue.size(), buckets,
+        capacity.inFlight(), capacity.limits().maxConcurrent(), queue.size(), buckets,
         tally.granted, tally.rejected, tally.rejectedByReason(), tally.succeeded, tally.cancelled, tally.hedgesLost,
         tally.failuresByClass(),
         health.latency(now), health.ttft(now), health.errorRates(now), health.byModel(now)));

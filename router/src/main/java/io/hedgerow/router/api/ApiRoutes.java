@@ -18,6 +18,7 @@ import io.hedgerow.router.actor.ExchangeReply;
 import io.hedgerow.router.actor.ProviderActor;
 import io.hedgerow.router.actor.ProviderSnapshot;
 import io.hedgerow.router.actor.Router;
+import io.hedgerow.router.cluster.ClusterView;
 import io.hedgerow.router.config.HttpSettings;
 import io.hedgerow.router.routing.RouteTable;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -64,9 +66,19 @@ public final class ApiRoutes extends AllDirectives {
   private final Readiness readiness;
   private final HttpResponse modelsResponse;
   private final OpenStreams openStreams = new OpenStreams();
+  private final Supplier<CompletionStage<ClusterView>> clusterView;
 
   public ApiRoutes(ActorSystem<?> system, ActorRef<Router.Command> router,
       Map<String, ActorRef<ProviderActor.Command>> providers, RouteTable routes, HttpSettings http, Readiness readiness) {
+    this(system, router, providers, routes, http, readiness,
+        () -> CompletableFuture.completedFuture(new ClusterView(false, "", List.of())));
+  }
+
+  /** {@code clusterView} answers {@code GET /admin/cluster}. */
+  public ApiRoutes(ActorSystem<?> system, ActorRef<Router.Command> router,
+      Map<String, ActorRef<ProviderActor.Command>> providers, RouteTable routes, HttpSettings http, Readiness readiness,
+      Supplier<CompletionStage<ClusterView>> clusterView) {
+    this.clusterView = clusterView;
     this.router = router;
     this.providers = providers;
     this.scheduler = system.scheduler();
@@ -85,7 +97,9 @@ public final class ApiRoutes extends AllDirectives {
         path(segment("v1").slash("models"), () -> get(() -> complete(modelsResponse))),
         path("health", () -> get(() -> complete(json(200, Map.of("status", "ok"))))),
         path("ready", () -> get(this::ready)),
-        path(segment("admin").slash("providers"), () -> get(() -> completeWithFuture(providerSnapshots()))))));
+        path(segment("admin").slash("providers"), () -> get(() -> completeWithFuture(providerSnapshots()))),
+        path(segment("admin").slash("cluster"), () -> get(() ->
+            completeWithFuture(clusterView.get().thenApply(view -> json(200, view))))))));
   }
 
   /** The streamed answers in progress, for shutdown to wait on. */

@@ -24,6 +24,19 @@ public final class Capacity {
     this.tokens = TokenBucket.perMinute(limits.tokensPerMinute(), now);
   }
 
+  private Capacity(Limits limits, TokenBucket requests, TokenBucket tokens, int inFlight) {
+    this.limits = limits;
+    this.requests = requests;
+    this.tokens = tokens;
+    this.inFlight = inFlight;
+  }
+
+  /** The same attempts in flight and bucket fill ratios under new limits (this node's share changed). */
+  public Capacity rescaled(Limits newLimits, long now) {
+    return new Capacity(newLimits, requests.rescaled(newLimits.requestsPerMinute(), now),
+        tokens.rescaled(newLimits.tokensPerMinute(), now), inFlight);
+  }
+
   public Shortage shortage(int estimatedTokens, long now) {
     if (!requests.covers(1, now)) return Shortage.REQUESTS;
     if (!tokens.covers(estimatedTokens, now)) return Shortage.TOKENS;

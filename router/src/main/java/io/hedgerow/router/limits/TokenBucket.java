@@ -43,6 +43,22 @@ public final class TokenBucket {
     return new TokenBucket(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, now);
   }
 
+  /**
+   * This bucket under a new limit (a node's share changed): a limited bucket keeps the same fill ratio, so
+   * a node that spent its share cannot refill by growing it; a signal holding it down still holds.
+   */
+  public TokenBucket rescaled(OptionalLong limit, long now) {
+    TokenBucket next = perMinute(limit, now);
+    refill(now);
+    if (!limited() || !next.limited()) return next;
+    double ratio = next.capacity / capacity;
+    next.level = level * ratio;
+    next.held = held;
+    next.heldUntil = heldUntil;
+    next.heldRate = heldRate * ratio;
+    return next;
+  }
+
   public boolean limited() {
     return capacity != Double.POSITIVE_INFINITY;
   }
