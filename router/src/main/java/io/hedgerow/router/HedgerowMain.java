@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.hedgerow.providers.CommonPoolParallelism;
 import io.hedgerow.router.config.Environment;
 import io.hedgerow.router.metrics.GatewayMetrics;
 import java.io.File;
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * A bad config exits with status 2 naming the file, the path and the problem.
  */
 public final class HedgerowMain {
+  static {
+    CommonPoolParallelism.ensure(); // before the logger (or anything else) touches the common pool
+  }
+
   private static final Logger log = LoggerFactory.getLogger(HedgerowMain.class);
 
   private HedgerowMain() {}

@@ -16,6 +16,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <pre>hedgerow.sim.instances = [ { name = "fast", port = 9101 }, { name = "slow", port = 9102, ttft { p50 = 2s, p99 = 5s } } ]</pre>
  */
 public final class SimMain {
+    static {
+        io.hedgerow.providers.CommonPoolParallelism.ensure();
+    }
+
 
     private SimMain() {
     }

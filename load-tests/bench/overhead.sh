@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Overhead benchmark: what one Hedgerow hop costs compared with no hop and with a bare nginx reverse proxy
+# (the floor for one proxy hop), for plain JSON and for SSE streams, in one run and interleaved.
+#
+#   (a) direct:   driver -> origin nginx (fixed chat.completion / fixed SSE body, no application logic)
+#   (b) nginx:    driver -> nginx reverse proxy (keep-alive upstream) -> origin
+#   (c) Hedgerow: driver -> gateway (openai provider, plain model alias: no hedging) -> origin
+#
+# Measures requests per second at saturation (closed loop), latency p50/p99 at fixed rates with an open-model
+# driver that corrects for coordinated omission (OverheadDriver), latency added versus direct, TTFC for
+# streams, and CPU time per request of the proxy (nginx master+workers, or the gateway JVM) from
+# /proc/<pid>/stat utime+stime around the saturation runs. Prints one markdown table.
+#
+#   load-tests/bench/overhead.sh
+#   RATES="500 2000" STREAM_RATE=500 SECONDS_RATE=10 SECONDS_SAT=8 PROFILE=1 load-tests/bench/overhead.sh
+#
+# PROFILE=1 records JFR on the gateway during the plain-JSON saturation run and prints its hottest top
+# frames. Needs nginx (apt-get install -y nginx-light) and a built gateway (mvn -DskipTests package).
+# Everything listens on 127.0.0.1; every process it starts is stopped by PID on exit.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+RATES="${RATES:-500 2000}"        # fixed rates for plain JSON, requests/s
+STREAM_RATE="${STREAM_RATE:-500}" # fixed rate for streams
+SECONDS_RATE="${SECONDS_RATE:-10}"
+SECONDS_SAT="${SECONDS_SAT:-8}"
+WARMUP="${WARMUP:-30}"            # gateway JIT warm-up, seconds (open loop at 200/s, then 4 connections JSON and SSE)
+CONNS_SAT="${CONNS_SAT:-32}"
+CONNS_RATE="${CONNS_RATE:-32}"
+NGINX_WORKERS="${NGINX_WORKERS:-2}"
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
+ACCESS_LOG="${ACCESS_LOG:-INFO}"  # the gateway's access log as shipped; OFF to silence it
+METRICS="${METRICS:-on}"          # Kamon metrics as shipped; off to measure without them
+PROFILE="${PROFILE:-0}"
+
+command -v nginx >/dev/null || { echo "nginx not found: apt-get install -y nginx-light" >&2; exit 2; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/hedgerow-overhead.XXXXXX")"
+chmod 755 "$WORK"; mkdir -p "$WORK/tmp"
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done  # at most 10 s each
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  echo "logs: $WORK" >&2
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+wait_http() {  # wait_http URL SECONDS [curl args]: until URL answers 200, or fail
+  local url="$1" deadline=$((SECONDS + $2)); shift 2
+  until curl -fsS -o /dev/null --max-time 2 "$@" "$url" 2>/dev/null; do
+    if (( SECONDS >= deadline )); then echo "no answer from $url; logs in $WORK" >&2; return 1; fi
+    sleep 0.3
+  done
+}
+
+# --- build (gateway jar, driver) into a private copy -------------------------------------------------
+if [[ ! -f router/target/hedgerow.jar || ! -d router/target/lib ]]; then
+  echo "building (mvn -B -ntp -q -DskipTests package) ..." >&2
+  mvn -B -ntp -q -DskipTests package
+fi
+mkdir -p "$WORK/app" && cp -r router/target/hedgerow.jar router/target/lib "$WORK/app/"
+HDR="$(ls load-tests/target/bench-lib/HdrHistogram-*.jar 2>/dev/null | head -1 || true)"
+[[ -n "$HDR" ]] || HDR="$(ls "$HOME"/.m2/repository/org/hdrhistogram/HdrHistogram/*/HdrHistogram-*.jar | grep -v sources | tail -1)"
+mkdir -p "$WORK/driver"
+javac -d "$WORK/driver" -cp "$HDR" load-tests/src/test/java/io/hedgerow/load/OverheadDriver.java
+
+# --- origin nginx, proxy nginx, gateway ----------------------------------------------------------------
+O_JSON="$(free_port)"; O_SSE="$(free_port)"; P_JSON="$(free_port)"; P_SSE="$(free_port)"
+G_PORT="$(free_port)"; M_PORT="$(free_port)"
+fill() { sed -e "s#@WORK@#$WORK#g" -e "s#@JSON_PORT@#$2#g" -e "s#@SSE_PORT@#$3#g" \
+  -e "s#@ORIGIN_JSON_PORT@#$O_JSON#g" -e "s#@ORIGIN_SSE_PORT@#$O_SSE#g" -e "s#@WORKERS@#$NGINX_WORKERS#g" "$1"; }
+fill load-tests/bench/nginx-origin.conf.template "$O_JSON" "$O_SSE" >"$WORK/origin.conf"
+fill load-tests/bench/nginx-proxy.conf.template "$P_JSON" "$P_SSE" >"$WORK/proxy.conf"
+nginx -p "$WORK" -c "$WORK/origin.conf" >"$WORK/origin.out" 2>&1 &
+PIDS+=($!)
+nginx -p "$WORK" -c "$WORK/proxy.conf" >"$WORK/proxy.out" 2>&1 &
+PROXY_PID=$!; PIDS+=($PROXY_PID)
+
+cat >"$WORK/gateway.conf" <<CONF
+hedgerow {
+  http { interface = "127.0.0.1", port = $G_PORT }
+  metrics { enabled = $METRICS, interface = "127.0.0.1", port = $M_PORT }
+  providers {
+    origin-json { kind = openai, base-url = "http://127.0.0.1:$O_JSON/v1" }
+    origin-sse  { kind = openai, base-url = "http://127.0.0.1:$O_SSE/v1" }
+  }
+  # Plain model aliases: no route, so no hedging (a hedged route would read plain requests as streams).
+  models {
+    bench-json { provider = origin-json, upstream-model = "bench" }
+    bench-sse  { provider = origin-sse,  upstream-model = "bench" }
+  }
+}
+CONF
+# shellcheck disable=SC2086
+HEDGEROW_ACCESS_LOG="$ACCESS_LOG" OPENAI_API_KEY=unused java $GATEWAY_JAVA_OPTS -jar "$WORK/app/hedgerow.jar" \
+  "$WORK/gateway.conf" >"$WORK/gateway.log" 2>&1 &
+GW_PID=$!; PIDS+=($GW_PID)
+
+JSON_BODY='{"model":"bench-json","messages":[{"role":"user","content":"Say hello."}]}'
+SSE_BODY='{"model":"bench-sse","stream":true,"messages":[{"role":"user","content":"Say hello."}]}'
+wait_http "http://127.0.0.1:$O_JSON/v1/chat/completions" 20 -d "$JSON_BODY"
+wait_http "http://127.0.0.1:$P_JSON/v1/chat/completions" 20 -d "$JSON_BODY"
+wait_http "http://127.0.0.1:$G_PORT/ready" 90
+curl -fsS --max-time 5 "http://127.0.0.1:$G_PORT/v1/chat/completions" -H 'content-type: application/json' \
+  -d "$JSON_BODY" >/dev/null
+curl -fsS --max-time 5 -N "http://127.0.0.1:$G_PORT/v1/chat/completions" -H 'content-type: application/json' \
+  -d "$SSE_BODY" | grep -q '\[DONE\]' || { echo "gateway stream check failed" >&2; exit 1; }
+
+url() {  # url TARGET KIND
+  case "$1:$2" in
+    direct:json) echo "http://127.0.0.1:$O_JSON/v1/chat/completions" ;;
+    direct:sse)  echo "http://127.0.0.1:$O_SSE/v1/chat/completions" ;;
+    nginx:json)  echo "http://127.0.0.1:$P_JSON/v1/chat/completions" ;;
+    nginx:sse)   echo "http://127.0.0.1:$P_SSE/v1/chat/completions" ;;
+    hedgerow:*)  echo "http://127.0.0.1:$G_PORT/v1/chat/completions" ;;
+  esac
+}
+# drive TARGET KIND MODE RATE SECONDS CONNS: prints the driver's RESULT line
+drive() {
+  local body="$JSON_BODY" stream=false
+  [[ "$2" == sse ]] && { body="$SSE_BODY"; stream=true; }
+  timeout $(( $5 + 45 )) java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$WORK/driver:$HDR" \
+    -Durl="$(url "$1" "$2")" -Dbody="$body" -Dstream="$stream" -Dmode="$3" -Drate="$4" -Dduration="$5" \
+    -Dconnections="$6" io.hedgerow.load.OverheadDriver 2>>"$WORK/driver.err" | grep '^RESULT' \
+    || echo "RESULT requests=0 errors=1 unsent=0 rps=0 p50_us=0 p99_us=0 p999_us=0 max_us=0 ttfc_p50_us=0 ttfc_p99_us=0"
+}
+ticks() {  # ticks PID...: utime+stime of the processes, in clock ticks
+  local t=0 p
+  for p in "$@"; do
+    [[ -r /proc/$p/stat ]] || continue
+    t=$(( t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat") ))
+  done
+  echo "$t"
+}
+proxy_pids() { echo "$PROXY_PID $(pgrep -P "$PROXY_PID" | tr '\n' ' ')"; }
+
+RESULTS="$WORK/results.txt"; : >"$RESULTS"
+record() { echo "$1 $2" >>"$RESULTS"; echo "  $1 $2" >&2; }
+
+echo "warm-up: gateway ${WARMUP}s (JIT), nginx 2 s ..." >&2
+drive hedgerow json rate 200 $(( WARMUP / 3 )) "$CONNS_RATE" >/dev/null
+drive hedgerow json sat 0 $(( WARMUP / 3 )) 4 >/dev/null
+drive hedgerow sse sat 0 $(( WARMUP / 3 )) 4 >/dev/null
+drive nginx json sat 0 2 "$CONNS_SAT" >/dev/null
+
+for rate in $RATES; do
+  echo "plain JSON at $rate requests/s (${SECONDS_RATE}s each) ..." >&2
+  for target in direct nginx hedgerow; do
+    record "rate$rate:json:$target" "$(drive "$target" json rate "$rate" "$SECONDS_RATE" "$CONNS_RATE")"
+  done
+done
+echo "streams at $STREAM_RATE requests/s (${SECONDS_RATE}s each) ..." >&2
+for target in direct nginx hedgerow; do
+  record "rate$STREAM_RATE:sse:$target" "$(drive "$target" sse rate "$STREAM_RATE" "$SECONDS_RATE" "$CONNS_RATE")"
+done
+
+echo "saturation (${SECONDS_SAT}s each, $CONNS_SAT connections) ..." >&2
+for kind in json sse; do
+  for target in direct nginx hedgerow; do
+    case "$target" in nginx) pids="$(proxy_pids)" ;; hedgerow) pids="$GW_PID" ;; *) pids="" ;; esac
+    if [[ "$PROFILE" == 1 && "$target:$kind" == hedgerow:json ]]; then
+      jcmd "$GW_PID" JFR.start name=bench settings=profile filename="$WORK/gateway.jfr" >/dev/null
+    fi
+    # shellcheck disable=SC2086
+    before="$(ticks $pids)"
+    res="$(drive "$target" "$kind" sat 0 "$SECONDS_SAT" "$CONNS_SAT")"
+    # shellcheck disable=SC2086
+    after="$(ticks $pids)"
+    if [[ "$PROFILE" == 1 && "$target:$kind" == hedgerow:json ]]; then
+      jcmd "$GW_PID" JFR.stop name=bench >/dev/null
+    fi
+    record "sat:$kind:$target" "$res cpu_ticks=$(( after - before ))"
+  done
+done
+
+python3 - "$RESULTS" "$(getconf CLK_TCK)" "$RATES" "$STREAM_RATE" <<'PY'
+import sys
+path, hz, rates, stream_rate = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4]
+R = {}
+for line in open(path):
+    key, rest = line.split(" ", 1)
+    R[key] = {k: float(v) for k, v in (kv.split("=") for kv in rest.split()[1:])}
+def ms(us): return f"{us / 1000:.2f} ms"
+def met(ok): return "yes" if ok else "**no**"
+rows = []
+for kind, label in (("json", "plain JSON"), ("sse", "SSE stream")):
+    d, n, g = (R[f"sat:{kind}:{t}"] for t in ("direct", "nginx", "hedgerow"))
+    ratio = g["rps"] / n["rps"]
+    rows.append((f"{label}: requests/s at saturation", f"{d['rps']:.0f}", f"{n['rps']:.0f}", f"{g['rps']:.0f}",
+                 f"{n['rps'] / d['rps']:.2f}× direct", f"{ratio:.2f}× nginx",
+                 "≥ 0.5× nginx" if kind == "json" else "", met(ratio >= 0.5) if kind == "json" else ""))
+    if n["requests"] == 0 or g["requests"] == 0 or d["requests"] == 0: continue
+    cn = n["cpu_ticks"] / hz / max(n["requests"], 1) * 1e6
+    cg = g["cpu_ticks"] / hz / max(g["requests"], 1) * 1e6
+    rows.append((f"{label}: proxy CPU per request", "", f"{cn:.0f} µs", f"{cg:.0f} µs", "", f"{cg / cn:.1f}× nginx",
+                 "≤ 4× nginx" if kind == "json" else "", met(cg / cn <= 4) if kind == "json" else ""))
+for rate in rates:
+    d, n, g = (R[f"rate{rate}:json:{t}"] for t in ("direct", "nginx", "hedgerow"))
+    for p, target in (("p50", 0.3), ("p99", 1.0)):
+        k = f"{p}_us"; added = (g[k] - d[k]) / 1000
+        rows.append((f"plain JSON at {rate}/s: latency {p}", ms(d[k]), ms(n[k]), ms(g[k]),
+                     f"{(n[k] - d[k]) / 1000:+.2f} ms", f"{added:+.2f} ms", f"≤ +{target} ms",
+                     met(added <= target and g["requests"] > 0 and not g["errors"] and not g.get("unsent", 0))))
+    bad = lambda r: r["errors"] + r.get("unsent", 0)
+    if bad(d) + bad(n) + bad(g):
+        rows.append((f"plain JSON at {rate}/s: failed or unsent", f"{bad(d):.0f}", f"{bad(n):.0f}", f"{bad(g):.0f}", "", "", "0", met(False)))
+d, n, g = (R[f"rate{stream_rate}:sse:{t}"] for t in ("direct", "nginx", "hedgerow"))
+for p in ("p50", "p99"):
+    k = f"ttfc_{p}_us"; added = (g[k] - d[k]) / 1000
+    rows.append((f"SSE at {stream_rate}/s: TTFC {p}", ms(d[k]), ms(n[k]), ms(g[k]), f"{(n[k] - d[k]) / 1000:+.2f} ms",
+                 f"{added:+.2f} ms", "≤ +1 ms" if p == "p99" else "", met(added <= 1 and g["requests"] > 0) if p == "p99" else ""))
+bad = lambda r: r["errors"] + r.get("unsent", 0)
+if bad(d) + bad(n) + bad(g):
+    rows.append((f"SSE at {stream_rate}/s: failed or unsent", f"{bad(d):.0f}", f"{bad(n):.0f}", f"{bad(g):.0f}", "", "", "0", met(False)))
+k = "p99_us"
+rows.append((f"SSE at {stream_rate}/s: whole stream p99", ms(d[k]), ms(n[k]), ms(g[k]), f"{(n[k] - d[k]) / 1000:+.2f} ms",
+             f"{(g[k] - d[k]) / 1000:+.2f} ms", "", ""))
+print("\n| measurement | direct | nginx | Hedgerow | nginx vs direct | Hedgerow vs direct (or nginx) | target | met |")
+print("|---|---|---|---|---|---|---|---|")
+for r in rows: print("| " + " | ".join(r) + " |")
+PY
+
+if [[ "$PROFILE" == 1 && -f "$WORK/gateway.jfr" ]]; then
+  echo; echo "hottest top frames in the gateway (JFR, plain JSON saturation):"
+  jfr print --events jdk.ExecutionSample "$WORK/gateway.jfr" \
+    | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print }' \
+    | sort | uniq -c | sort -rn | head -25
+fi

@@ -1,0 +1,195 @@
+package io.hedgerow.load;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The load generator of the overhead benchmark ({@code load-tests/bench/overhead.sh}): a minimal HTTP/1.1
+ * client over plain keep-alive sockets, one thread per connection, so that its own cost is small and the
+ * same whichever server it drives.
+ *
+ * <ul>
+ *   <li>{@code mode=rate}: an open model. Connection {@code i} of {@code c} sends request {@code k} at
+ *       {@code start + (k * c + i) / rate}; latency is measured from that intended time, so a stalled
+ *       server (or driver) is counted, not hidden (no coordinated omission, as in wrk2).</li>
+ *   <li>{@code mode=sat}: a closed loop, every connection sending its next request as soon as the last
+ *       one is answered, to find requests per second at saturation.</li>
+ * </ul>
+ *
+ * <p>Latency is to the last byte of the response; for {@code stream=true}, TTFC (time to the first body
+ * byte after the headers, i.e. the first SSE chunk) is recorded too. Properties: {@code url}
+ * (http://127.0.0.1:8080/v1/chat/completions), {@code body} (request JSON), {@code stream} (false),
+ * {@code mode} (rate), {@code rate} (500), {@code duration} (seconds, 10), {@code connections} (32).
+ * Prints one line: {@code RESULT requests=.. errors=.. unsent=.. rps=.. p50_us=.. p99_us=.. p999_us=.. max_us=..
+ * ttfc_p50_us=.. ttfc_p99_us=..}.
+ */
+public final class OverheadDriver {
+  private OverheadDriver() {}
+
+  public static void main(String[] args) throws Exception {
+    java.net.URI url = java.net.URI.create(System.getProperty("url", "http://127.0.0.1:8080/v1/chat/completions"));
+    String body = System.getProperty("body", "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    boolean stream = Boolean.parseBoolean(System.getProperty("stream", "false"));
+    boolean sat = "sat".equals(System.getProperty("mode", "rate"));
+    double rate = Double.parseDouble(System.getProperty("rate", "500"));
+    long durationNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(System.getProperty("duration", "10")));
+    int connections = Integer.parseInt(System.getProperty("connections", "32"));
+
+    byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+    byte[] request = ("POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+        + "\r\nContent-Type: application/json\r\nAccept: " + (stream ? "text/event-stream" : "application/json")
+        + "\r\nContent-Length: " + bodyBytes.length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+
+    Recorder latency = new Recorder(3);
+    Recorder ttfc = new Recorder(3);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong unsent = new AtomicLong();
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+    long end = start + durationNanos;
+    // A server that falls behind the schedule gets this long after the end to catch up; requests still not
+    // sent by then are reported as unsent (their latency would be at least this long).
+    long drainLimit = end + TimeUnit.SECONDS.toNanos(10);
+    double intervalNanos = 1e9 / rate;
+
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      final int index = i;
+      Thread t = new Thread(() -> {
+        Conn conn = null;
+        long k = 0;
+        while (true) {
+          long intended;
+          if (sat) {
+            intended = System.nanoTime();
+            if (intended >= end) break;
+          } else {
+            intended = start + (long) ((k * connections + index) * intervalNanos);
+            if (intended >= end) break;
+            if (System.nanoTime() > drainLimit) {
+              unsent.addAndGet((long) Math.ceil((end - intended) / (intervalNanos * connections)));
+              break;
+            }
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+          }
+          k++;
+          try {
+            if (conn == null) conn = new Conn(url.getHost(), url.getPort());
+            long first = conn.exchange(request);
+            long now = System.nanoTime();
+            latency.recordValue(Math.max(1, (now - intended) / 1000));
+            if (stream) ttfc.recordValue(Math.max(1, (first - intended) / 1000));
+            ok.incrementAndGet();
+            if (conn.closeAfter) { conn.close(); conn = null; }
+          } catch (IOException | RuntimeException e) {
+            if (errors.incrementAndGet() <= 3) System.err.println("error: " + e);
+            if (conn != null) { conn.close(); conn = null; }
+          }
+        }
+        if (conn != null) conn.close();
+      }, "driver-" + i);
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    long joinDeadline = drainLimit + TimeUnit.SECONDS.toNanos(12);  // bounded: socket timeouts are 10 s
+    for (Thread t : threads) t.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
+    double seconds = (Math.max(System.nanoTime(), end) - start) / 1e9;
+    Histogram lat = latency.getIntervalHistogram();
+    Histogram first = ttfc.getIntervalHistogram();
+    System.out.println(String.format(Locale.ROOT,
+        "RESULT requests=%d errors=%d unsent=%d rps=%.0f p50_us=%d p99_us=%d p999_us=%d max_us=%d ttfc_p50_us=%d ttfc_p99_us=%d",
+        ok.get(), errors.get(), unsent.get(), ok.get() / (sat ? durationNanos / 1e9 : seconds),
+        lat.getValueAtPercentile(50), lat.getValueAtPercentile(99), lat.getValueAtPercentile(99.9), lat.getMaxValue(),
+        first.getValueAtPercentile(50), first.getValueAtPercentile(99)));
+    System.exit(0);
+  }
+
+  /** One keep-alive HTTP/1.1 connection; reads Content-Length and chunked bodies. */
+  private static final class Conn {
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+    boolean closeAfter;
+
+    Conn(String host, int port) throws IOException {
+      socket = new Socket();
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(10_000);
+      socket.connect(new InetSocketAddress(host, port), 5_000);
+      out = socket.getOutputStream();
+      in = new BufferedInputStream(socket.getInputStream(), 65536);
+    }
+
+    /** Sends the request, reads the whole response; returns System.nanoTime() of the first body byte. */
+    long exchange(byte[] request) throws IOException {
+      out.write(request);
+      out.flush();
+      String status = line();
+      if (!status.startsWith("HTTP/1.1 200")) throw new IOException("status: " + status);
+      long contentLength = -1;
+      boolean chunked = false;
+      closeAfter = false;
+      for (String h; !(h = line()).isEmpty(); ) {
+        String lower = h.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) contentLength = Long.parseLong(lower.substring(15).trim());
+        else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
+        else if (lower.startsWith("connection:") && lower.contains("close")) closeAfter = true;
+      }
+      long first = 0;
+      if (chunked) {
+        while (true) {
+          String size = line();
+          int semi = size.indexOf(';');
+          long n = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
+          if (n == 0) { while (!line().isEmpty()) { } break; }
+          if (first == 0) { in.mark(1); if (in.read() < 0) throw new IOException("eof"); first = System.nanoTime(); in.reset(); }
+          skip(n);
+          line();
+        }
+      } else if (contentLength >= 0) {
+        if (contentLength > 0) { in.mark(1); if (in.read() < 0) throw new IOException("eof"); first = System.nanoTime(); in.reset(); }
+        skip(contentLength);
+      } else {
+        throw new IOException("no content-length and not chunked");
+      }
+      return first == 0 ? System.nanoTime() : first;
+    }
+
+    private void skip(long n) throws IOException {
+      while (n > 0) {
+        long s = in.skip(n);
+        if (s <= 0) { if (in.read() < 0) throw new IOException("eof in body"); s = 1; }
+        n -= s;
+      }
+    }
+
+    private String line() throws IOException {
+      StringBuilder sb = new StringBuilder(64);
+      for (int c; (c = in.read()) != '\n'; ) {
+        if (c < 0) throw new IOException("eof");
+        if (c != '\r') sb.append((char) c);
+        if (sb.length() > 65536) throw new IOException("line too long");
+      }
+      return sb.toString();
+    }
+
+    void close() {
+      try { socket.close(); } catch (IOException ignored) { }
+    }
+  }
+}
