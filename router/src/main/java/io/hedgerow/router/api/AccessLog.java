@@ -12,10 +12,10 @@ public final class AccessLog {
 
   private AccessLog() {}
 
-  public static void record(String path, String model, int status, String provider, int attempts, boolean stream,
+  public static void record(String path, String model, int status, String provider, boolean hedged, int attempts, boolean stream,
       long startNanos, String outcome) {
     if (!log.isInfoEnabled()) return;
-    log.info("path={} model={} status={} provider={} attempts={} stream={} duration_ms={} outcome={}",
-        path, model, status, provider, attempts, stream, (System.nanoTime() - startNanos) / 1_000_000, outcome);
+    log.info("path={} model={} status={} provider={} hedged={} attempts={} stream={} duration_ms={} outcome={}",
+        path, model, status, provider, hedged, attempts, stream, (System.nanoTime() - startNanos) / 1_000_000, outcome);
   }
 }

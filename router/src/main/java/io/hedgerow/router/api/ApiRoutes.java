@@ -118,30 +118,29 @@ public final class ApiRoutes extends AllDirectives {
         })
         .exceptionally(e -> {
           ClientError error = clientError(e);
-          AccessLog.record(CHAT_PATH, "-", error.status(), "-", 0, false, start, "rejected");
+          AccessLog.record(CHAT_PATH, "-", error.status(), "-", false, 0, false, start, "rejected");
           return error.response();
         });
   }
 
   private CompletionStage<HttpResponse> respond(ChatRequest request, ExchangeReply reply, long start) {
     if (reply instanceof ExchangeReply.UnknownModel u) {
-      AccessLog.record(CHAT_PATH, u.model(), 404, "-", 0, request.stream(), start, "unknown_model");
+      AccessLog.record(CHAT_PATH, u.model(), 404, "-", false, 0, request.stream(), start, "unknown_model");
       return CompletableFuture.completedFuture(ClientError.unknownModel(u.model()).response());
     }
     if (reply instanceof ExchangeReply.Failed f) {
       ClientError error = ClientError.upstream(f.error());
-      AccessLog.record(CHAT_PATH, request.model(), error.status(), "-", f.attempts(), request.stream(), start,
+      AccessLog.record(CHAT_PATH, request.model(), error.status(), "-", false, f.attempts(), request.stream(), start,
           f.error().errorClass().label());
       return CompletableFuture.completedFuture(error.response().addHeader(attemptsHeader(f.attempts())));
     }
     ExchangeReply.Streaming s = (ExchangeReply.Streaming) reply;
     List<HttpHeader> headers = List.of(RawHeader.create("x-hedgerow-provider", s.provider()), attemptsHeader(s.attempts()),
         RawHeader.create("x-hedgerow-hedged", Boolean.toString(s.hedged())));
-    String served = s.hedged() ? s.provider() + " hedged=true" : s.provider();
     if (request.stream()) {
       var body = openStreams.track(ClientStream.sse(s.chunks(), request.includeUsage()))
           .watchTermination((mat, done) -> {
-            done.whenComplete((d, e) -> AccessLog.record(CHAT_PATH, request.model(), 200, served, s.attempts(), true,
+            done.whenComplete((d, e) -> AccessLog.record(CHAT_PATH, request.model(), 200, s.provider(), s.hedged(), s.attempts(), true,
                 start, e == null ? "ok" : "client_gone"));
             return mat;
           });
@@ -153,13 +152,13 @@ public final class ApiRoutes extends AllDirectives {
         .runWith(Sink.fold(new ChatCompletionAssembler(), ChatCompletionAssembler::add), materializer)
         .thenApply(assembled -> {
           ChatCompletion completion = assembled.result();
-          AccessLog.record(CHAT_PATH, request.model(), 200, served, s.attempts(), false, start, "ok");
+          AccessLog.record(CHAT_PATH, request.model(), 200, s.provider(), s.hedged(), s.attempts(), false, start, "ok");
           return HttpResponse.create().withStatus(StatusCodes.OK).addHeaders(headers)
               .withEntity(ContentTypes.APPLICATION_JSON, ChatCompletionWriter.write(completion));
         })
         .exceptionally(e -> {
           ClientError error = ClientError.upstream(UpstreamClient.asUpstream(e).error());
-          AccessLog.record(CHAT_PATH, request.model(), error.status(), served, s.attempts(), false, start, "failed_mid_answer");
+          AccessLog.record(CHAT_PATH, request.model(), error.status(), s.provider(), s.hedged(), s.attempts(), false, start, "failed_mid_answer");
           return error.response().addHeaders(headers);
         });
   }
@@ -175,7 +174,7 @@ public final class ApiRoutes extends AllDirectives {
         })
         .exceptionally(e -> {
           ClientError error = clientError(e);
-          AccessLog.record(EMBEDDINGS_PATH, "-", error.status(), "-", 0, false, start, "rejected");
+          AccessLog.record(EMBEDDINGS_PATH, "-", error.status(), "-", false, 0, false, start, "rejected");
           return error.response();
         });
   }
@@ -185,17 +184,17 @@ public final class ApiRoutes extends AllDirectives {
       ClientError error = u.known()
           ? ClientError.invalidRequest("The model '" + u.model() + "' does not serve embeddings.", "model", "model_not_supported")
           : ClientError.unknownModel(u.model());
-      AccessLog.record(EMBEDDINGS_PATH, u.model(), error.status(), "-", 0, false, start, "unsupported");
+      AccessLog.record(EMBEDDINGS_PATH, u.model(), error.status(), "-", false, 0, false, start, "unsupported");
       return error.response();
     }
     if (reply instanceof EmbeddingExchange.Failed f) {
       ClientError error = ClientError.upstream(f.error());
-      AccessLog.record(EMBEDDINGS_PATH, request.model(), error.status(), "-", f.attempts(), false, start,
+      AccessLog.record(EMBEDDINGS_PATH, request.model(), error.status(), "-", false, f.attempts(), false, start,
           f.error().errorClass().label());
       return error.response().addHeader(attemptsHeader(f.attempts()));
     }
     EmbeddingExchange.Embedded e = (EmbeddingExchange.Embedded) reply;
-    AccessLog.record(EMBEDDINGS_PATH, request.model(), 200, e.provider(), e.attempts(), false, start, "ok");
+    AccessLog.record(EMBEDDINGS_PATH, request.model(), 200, e.provider(), false, e.attempts(), false, start, "ok");
     return HttpResponse.create().withStatus(StatusCodes.OK)
         .addHeaders(List.of(RawHeader.create("x-hedgerow-provider", e.provider()), attemptsHeader(e.attempts())))
         .withEntity(ContentTypes.APPLICATION_JSON, EmbeddingResultWriter.write(e.result(), request.base64()));
