@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.StreamTcpException;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -54,7 +56,7 @@ public final class UpstreamClient {
    */
   public Source<SseEvent, NotUsed> events(HttpRequest request, ErrorClassifier classifier) {
     return Source.lazySource(() -> {
-          CompletableFuture<HttpResponse> response = send(request).toCompletableFuture();
+          CompletableFuture<HttpResponse> response = send(request);
           AtomicBoolean bodyRead = new AtomicBoolean();
           return Source.completionStageSource(response.thenCompose(r -> {
                 if (r.status().isSuccess()) {
@@ -70,7 +72,7 @@ public final class UpstreamClient {
                 return errorOf(r, classifier).thenApply(e -> Source.<SseEvent>failed(e));
               }))
               .watchTermination((mat, done) -> {
-                done.whenComplete((d, e) -> response.thenAccept(r -> {
+                DirectFuture.of(done).whenComplete((d, e) -> response.thenAccept(r -> {
                   if (!bodyRead.get()) r.entity().getDataBytes().runWith(Sink.cancelled(), materializer);
                 }));
                 return mat;
@@ -85,14 +87,21 @@ public final class UpstreamClient {
       if (!response.status().isSuccess()) {
         return errorOf(response, classifier).thenCompose(CompletableFuture::<ByteString>failedFuture);
       }
-      return response.entity().withSizeLimit(maxResponseBytes)
-          .getDataBytes().runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+      HttpEntity entity = response.entity();
+      if (entity instanceof HttpEntity.Strict strict) {
+        // the usual case for a small answer: the whole body came with the headers, nothing to stream
+        if (strict.getData().length() <= maxResponseBytes) return CompletableFuture.completedFuture(strict.getData());
+        return CompletableFuture.failedFuture(asUpstream(new EntityStreamSizeException(maxResponseBytes,
+            scala.Option.apply(strict.getData().length()))));
+      }
+      return DirectFuture.of(entity.withSizeLimit(maxResponseBytes)
+              .getDataBytes().runFold(ByteString.emptyByteString(), ByteString::concat, materializer))
           .exceptionally(e -> { throw asUpstream(e); });
     });
   }
 
-  private CompletionStage<HttpResponse> send(HttpRequest request) {
-    return http.singleRequest(request)
+  private CompletableFuture<HttpResponse> send(HttpRequest request) {
+    return DirectFuture.of(http.singleRequest(request))
         .exceptionally(e -> { throw asUpstream(e); })
         .thenApply(this::observed);
   }
@@ -108,7 +117,7 @@ public final class UpstreamClient {
   }
 
   private CompletionStage<UpstreamException> errorOf(HttpResponse response, ErrorClassifier classifier) {
-    return response.entity().withSizeLimit(MAX_ERROR_BODY).toStrict(ERROR_BODY_TIMEOUT.toMillis(), materializer)
+    return DirectFuture.of(response.entity().withSizeLimit(MAX_ERROR_BODY).toStrict(ERROR_BODY_TIMEOUT.toMillis(), materializer))
         .thenApply(strict -> classifier.classify(response, strict.getData()).exception())
         .exceptionally(e -> classifier.classify(response, ByteString.emptyByteString()).exception());
   }

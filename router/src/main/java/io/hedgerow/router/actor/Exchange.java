@@ -1,7 +1,9 @@
 package io.hedgerow.router.actor;
 
 import io.hedgerow.providers.chat.ChatChunk;
+import io.hedgerow.providers.chat.ChatCompletion;
 import io.hedgerow.providers.chat.ChatRequest;
+import io.hedgerow.providers.upstream.DirectFuture;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.UpstreamClient;
 import io.hedgerow.providers.upstream.UpstreamError;
@@ -12,10 +14,13 @@ import io.hedgerow.router.limits.TokenEstimate;
 import io.hedgerow.router.limits.TokenEstimator;
 import io.hedgerow.router.routing.Candidate;
 import io.hedgerow.router.routing.Route;
+import io.hedgerow.router.config.AttemptTimeouts;
+import io.hedgerow.router.stream.AttemptDeadlines;
 import io.hedgerow.router.stream.AttemptPipeline;
 import io.hedgerow.router.stream.HedgeLost;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,16 +29,14 @@ import java.util.Set;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.japi.pf.PFBuilder;
-import org.apache.pekko.stream.Graph;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -65,8 +68,20 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   /** The timer guarding one attempt's first token fired; also the timer's key. */
   private record FirstTokenDeadline(int attempt) implements Command {}
 
-  /** One upstream attempt under way. */
-  private record Attempt(int id, Candidate candidate, UniqueKillSwitch killSwitch, boolean hedge) {}
+  /** A plain attempt answered: its whole completion. */
+  private record Answered(int attempt, ChatCompletion completion) implements Command {}
+
+  /** A plain attempt's deadline passed without an answer; also the timer's key. */
+  private record AnswerDeadline(int attempt) implements Command {}
+
+  /** One upstream attempt under way; {@code abort} ends it as a loser (a streamed attempt's kill switch). */
+  private record Attempt(int id, Candidate candidate, boolean hedge, Runnable abort) {}
+
+  /** What a plain attempt needs for its permit, which the exchange returns itself. */
+  private record PlainAttempt(Permit permit, long started) {}
+
+  private static final UpstreamError NO_CONTENT = UpstreamError.of(ErrorClass.SERVER_ERROR, 200,
+      "The upstream ended its answer without any content.");
 
   /** Why a candidate turned the request away, to choose where to force or queue once all have. */
   private record Refusal(int candidate, RejectReason reason, Optional<Duration> retryAfter) {}
@@ -91,6 +106,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   private final boolean streamUpstream;
   private final TokenEstimate estimate;
   private final Map<Integer, Attempt> running = new LinkedHashMap<>();
+  private final Map<Integer, PlainAttempt> plainAttempts = new HashMap<>(2);
   private final List<Refusal> refusals = new ArrayList<>();
   private PendingAsk pending;
   private int nextCandidate;
@@ -123,6 +139,9 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
         .onMessage(FirstToken.class, this::onFirstToken)
         .onMessage(AttemptFailed.class, this::onAttemptFailed)
         .onMessage(FirstTokenDeadline.class, this::onFirstTokenDeadline)
+        .onMessage(Answered.class, this::onAnswered)
+        .onMessage(AnswerDeadline.class, this::onAnswerDeadline)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
@@ -214,26 +233,56 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   }
 
   private void startAttempt(Candidate candidate, Permit permit, boolean hedge) {
+    if (streamUpstream) startStreamedAttempt(candidate, permit, hedge);
+    else startPlainAttempt(candidate, permit);
+  }
+
+  private void startStreamedAttempt(Candidate candidate, Permit permit, boolean hedge) {
     int id = attemptsStarted++;
     ProviderHandle provider = providers.get(candidate.provider());
-    var run = AttemptPipeline.of(provider.adapter(), request, candidate, streamUpstream,
-            route.timeouts().orElse(provider.timeouts()), permit)
+    var run = AttemptPipeline.of(provider.adapter(), request, candidate, timeoutsOf(provider), permit)
         .prefixAndTail(1)
         .toMat(Sink.head(), Keep.both())
         .run(materializer);
-    running.put(id, new Attempt(id, candidate, run.first(), hedge));
-    getContext().pipeToSelf(run.second(), (Pair<List<ChatChunk>, Source<ChatChunk, NotUsed>> first, Throwable failure) -> {
+    UniqueKillSwitch killSwitch = run.first();
+    running.put(id, new Attempt(id, candidate, hedge, () -> killSwitch.abort(HedgeLost.INSTANCE)));
+    getContext().pipeToSelf(DirectFuture.of(run.second()), (Pair<List<ChatChunk>, Source<ChatChunk, NotUsed>> first, Throwable failure) -> {
       if (failure != null) return new AttemptFailed(id, UpstreamClient.asUpstream(failure).error());
       if (first.first().isEmpty() || !first.first().get(0).isDecisive()) {
         first.second().runWith(Sink.cancelled(), materializer);
-        return new AttemptFailed(id, UpstreamError.of(ErrorClass.SERVER_ERROR, 200,
-            "The upstream ended its answer without any content."));
+        return new AttemptFailed(id, NO_CONTENT);
       }
       return new FirstToken(id, first.first(), first.second());
     });
     if (mayHedgeLater()) {
       permit.firstTokenDeadline().ifPresent(d -> timers.startSingleTimer(new FirstTokenDeadline(id), new FirstTokenDeadline(id), d));
     }
+  }
+
+  /**
+   * A plain request on a route that does not hedge needs no stream: one plain upstream call under the
+   * shortest of the attempt's deadlines (nothing arrives before the whole answer), whose permit this actor
+   * returns itself.
+   */
+  private void startPlainAttempt(Candidate candidate, Permit permit) {
+    int id = attemptsStarted++;
+    ProviderHandle provider = providers.get(candidate.provider());
+    long started = System.nanoTime();
+    running.put(id, new Attempt(id, candidate, false, () -> permit.release(new Outcome.Cancelled(since(started)))));
+    plainAttempts.put(id, new PlainAttempt(permit, started));
+    timers.startSingleTimer(new AnswerDeadline(id), new AnswerDeadline(id), AttemptDeadlines.forWholeAnswer(timeoutsOf(provider)));
+    getContext().pipeToSelf(provider.adapter().completeChat(request, candidate.upstreamModel()),
+        (ChatCompletion completion, Throwable failure) -> failure != null
+            ? new AttemptFailed(id, UpstreamClient.asUpstream(failure).error())
+            : new Answered(id, completion));
+  }
+
+  private AttemptTimeouts timeoutsOf(ProviderHandle provider) {
+    return route.timeouts().orElse(provider.timeouts());
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
   private boolean mayHedgeLater() {
@@ -258,19 +307,51 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
     abortOthers();
     if (winner.hedge()) providers.get(winner.candidate().provider()).metrics().hedgeWon(winner.candidate().upstreamModel());
     replyTo.tell(new ExchangeReply.Streaming(winner.candidate().provider(), attemptsStarted, hedgesStarted > 0,
-        headThenTail(msg.head(), msg.tail())));
+        msg.head(), msg.tail()));
     return finish();
+  }
+
+  private Behavior<Command> onAnswered(Answered msg) {
+    PlainAttempt plain = plainAttempts.remove(msg.attempt());
+    Attempt winner = running.remove(msg.attempt());
+    if (winner == null || plain == null) return this; // its deadline passed first
+    timers.cancel(new AnswerDeadline(msg.attempt()));
+    if (msg.completion().choices().isEmpty()) {
+      plain.permit().release(new Outcome.Failed(ErrorClass.SERVER_ERROR, since(plain.started())));
+      return failed(winner, NO_CONTENT);
+    }
+    Duration latency = since(plain.started());
+    plain.permit().release(new Outcome.Succeeded(latency, Optional.of(latency), msg.completion().usage()));
+    abortOthers();
+    replyTo.tell(new ExchangeReply.Completed(winner.candidate().provider(), attemptsStarted, msg.completion()));
+    return finish();
+  }
+
+  private Behavior<Command> onAnswerDeadline(AnswerDeadline msg) {
+    Attempt late = running.get(msg.attempt());
+    if (late == null) return this;
+    return onAttemptFailed(new AttemptFailed(msg.attempt(),
+        AttemptDeadlines.missedWholeAnswer(timeoutsOf(providers.get(late.candidate().provider())))));
   }
 
   private Behavior<Command> onAttemptFailed(AttemptFailed msg) {
     Attempt failed = running.remove(msg.attempt());
     if (failed == null) return this;
+    PlainAttempt plain = plainAttempts.remove(msg.attempt());
+    if (plain != null) {
+      timers.cancel(new AnswerDeadline(msg.attempt()));
+      plain.permit().release(new Outcome.Failed(msg.error().errorClass(), since(plain.started()), msg.error().retryAfter()));
+    }
+    return failed(failed, msg.error());
+  }
+
+  private Behavior<Command> failed(Attempt failed, UpstreamError error) {
     timers.cancel(new FirstTokenDeadline(failed.id()));
-    lastError = msg.error();
-    getContext().getLog().debug("Attempt on {} failed: {}", failed.candidate().provider(), msg.error().errorClass().label());
-    if (!msg.error().errorClass().retryable()) {
+    lastError = error;
+    getContext().getLog().debug("Attempt on {} failed: {}", failed.candidate().provider(), error.errorClass().label());
+    if (!error.errorClass().retryable()) {
       abortOthers();
-      replyTo.tell(new ExchangeReply.Failed(msg.error(), attemptsStarted));
+      replyTo.tell(new ExchangeReply.Failed(error, attemptsStarted));
       return finish();
     }
     // with another attempt still running (a hedge, or the original), let it carry on; otherwise fail over
@@ -281,9 +362,17 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   private void abortOthers() {
     for (Attempt other : running.values()) {
       timers.cancel(new FirstTokenDeadline(other.id()));
-      other.killSwitch().abort(HedgeLost.INSTANCE);
+      timers.cancel(new AnswerDeadline(other.id()));
+      other.abort().run();
     }
     running.clear();
+    plainAttempts.clear();
+  }
+
+  /** Stopped with a plain attempt still out (it cannot be, short of a bug): its permit must come back all the same. */
+  private Behavior<Command> onPostStop(PostStop signal) {
+    abortOthers();
+    return this;
   }
 
   /** Stops now, or once the outstanding permit request is answered, so a late grant is handed back. */
@@ -295,19 +384,6 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
           return Behaviors.stopped();
         })
         .build();
-  }
-
-  /**
-   * The first token, then the rest. The upstream may break right after its first token, before the client
-   * runs this source; a plain {@code concat} would then fail at once and drop the token already received.
-   * So the tail is subscribed at once (a client that leaves cancels the attempt at once) but its failure is
-   * only raised once the head is out.
-   */
-  private static Source<ChatChunk, NotUsed> headThenTail(List<ChatChunk> head, Source<ChatChunk, NotUsed> tail) {
-    var failWhenReached = new PFBuilder<Throwable, Graph<SourceShape<ChatChunk>, NotUsed>>()
-        .match(Throwable.class, e -> Source.lazySource(() -> Source.<ChatChunk>failed(e)).mapMaterializedValue(m -> NotUsed.notUsed()))
-        .build();
-    return Source.from(head).concatLazy(tail.recoverWithRetries(1, failWhenReached));
   }
 
   private ProviderHandle handle(int candidate) {

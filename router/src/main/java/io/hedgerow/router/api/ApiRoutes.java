@@ -12,6 +12,7 @@ import io.hedgerow.providers.chat.json.ChatRequestReader;
 import io.hedgerow.providers.chat.json.EmbeddingRequestReader;
 import io.hedgerow.providers.chat.json.EmbeddingResultWriter;
 import io.hedgerow.providers.chat.json.Json;
+import io.hedgerow.providers.upstream.DirectFuture;
 import io.hedgerow.providers.upstream.UpstreamClient;
 import io.hedgerow.router.actor.EmbeddingExchange;
 import io.hedgerow.router.actor.ExchangeReply;
@@ -112,8 +113,8 @@ public final class ApiRoutes extends AllDirectives {
     return readBody(entity)
         .thenCompose(bytes -> {
           ChatRequest request = ChatRequestReader.read(bytes);
-          return AskPattern.<Router.Command, ExchangeReply>ask(router, replyTo -> new Router.Dispatch(request, replyTo),
-                  http.requestTimeout(), scheduler)
+          return DirectFuture.of(AskPattern.<Router.Command, ExchangeReply>ask(router,
+                  replyTo -> new Router.Dispatch(request, replyTo), http.requestTimeout(), scheduler))
               .thenCompose(reply -> respond(request, reply, start));
         })
         .exceptionally(e -> {
@@ -134,22 +135,27 @@ public final class ApiRoutes extends AllDirectives {
           f.error().errorClass().label());
       return CompletableFuture.completedFuture(error.response().addHeader(attemptsHeader(f.attempts())));
     }
-    ExchangeReply.Streaming s = (ExchangeReply.Streaming) reply;
-    List<HttpHeader> headers = List.of(RawHeader.create("x-hedgerow-provider", s.provider()), attemptsHeader(s.attempts()),
-        RawHeader.create("x-hedgerow-hedged", Boolean.toString(s.hedged())));
-    if (request.stream()) {
-      var body = openStreams.track(ClientStream.sse(s.chunks(), request.includeUsage()))
-          .watchTermination((mat, done) -> {
-            done.whenComplete((d, e) -> AccessLog.record(CHAT_PATH, request.model(), 200, s.provider(), s.hedged(), s.attempts(), true,
-                start, e == null ? "ok" : "client_gone"));
-            return mat;
-          });
-      return CompletableFuture.completedFuture(HttpResponse.create().withStatus(StatusCodes.OK).addHeaders(headers)
-          .addHeader(RawHeader.create("Cache-Control", "no-cache"))
-          .withEntity(HttpEntities.createChunked(ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM), body)));
+    if (reply instanceof ExchangeReply.Completed c) {
+      AccessLog.record(CHAT_PATH, request.model(), 200, c.provider(), false, c.attempts(), false, start, "ok");
+      return CompletableFuture.completedFuture(HttpResponse.create().withStatus(StatusCodes.OK)
+          .addHeaders(answerHeaders(c.provider(), c.attempts(), false))
+          .withEntity(ContentTypes.APPLICATION_JSON, ChatCompletionWriter.write(c.completion())));
     }
-    return s.chunks()
-        .runWith(Sink.fold(new ChatCompletionAssembler(), ChatCompletionAssembler::add), materializer)
+    ExchangeReply.Streaming s = (ExchangeReply.Streaming) reply;
+    List<HttpHeader> headers = answerHeaders(s.provider(), s.attempts(), s.hedged());
+    if (request.stream()) {
+      var body = s.chunks().via(new ClientStream(request.includeUsage(), openStreams, end ->
+          AccessLog.record(CHAT_PATH, request.model(), 200, s.provider(), s.hedged(), s.attempts(), true, start, switch (end) {
+            case COMPLETED -> "ok";
+            case FAILED_MID_STREAM -> "failed_mid_stream";
+            case CLIENT_GONE -> "client_gone";
+          })));
+      return CompletableFuture.completedFuture(HttpResponse.create().withStatus(StatusCodes.OK).addHeaders(headers)
+          .addHeader(NO_CACHE)
+          .withEntity(HttpEntities.createChunked(EVENT_STREAM, body)));
+    }
+    // a plain request on a hedged route was read as a stream (so the first-token deadline applied): fold it
+    return DirectFuture.of(s.chunks().runWith(Sink.fold(new ChatCompletionAssembler(), ChatCompletionAssembler::add), materializer))
         .thenApply(assembled -> {
           ChatCompletion completion = assembled.result();
           AccessLog.record(CHAT_PATH, request.model(), 200, s.provider(), s.hedged(), s.attempts(), false, start, "ok");
@@ -163,13 +169,18 @@ public final class ApiRoutes extends AllDirectives {
         });
   }
 
+  private static List<HttpHeader> answerHeaders(String provider, int attempts, boolean hedged) {
+    return List.of(RawHeader.create("x-hedgerow-provider", provider), attemptsHeader(attempts),
+        RawHeader.create("x-hedgerow-hedged", Boolean.toString(hedged)));
+  }
+
   private CompletionStage<HttpResponse> embeddings(HttpEntity entity) {
     long start = System.nanoTime();
     return readBody(entity)
         .thenCompose(bytes -> {
           EmbeddingRequest request = EmbeddingRequestReader.read(bytes);
-          return AskPattern.<Router.Command, EmbeddingExchange.Reply>ask(router,
-                  replyTo -> new Router.DispatchEmbedding(request, replyTo), http.requestTimeout(), scheduler)
+          return DirectFuture.of(AskPattern.<Router.Command, EmbeddingExchange.Reply>ask(router,
+                  replyTo -> new Router.DispatchEmbedding(request, replyTo), http.requestTimeout(), scheduler))
               .thenApply(reply -> embeddingResponse(request, reply, start));
         })
         .exceptionally(e -> {
@@ -200,14 +211,15 @@ public final class ApiRoutes extends AllDirectives {
         .withEntity(ContentTypes.APPLICATION_JSON, EmbeddingResultWriter.write(e.result(), request.base64()));
   }
 
-  private CompletionStage<byte[]> readBody(HttpEntity entity) {
+  private CompletableFuture<byte[]> readBody(HttpEntity entity) {
     if (entity.getContentLengthOption().orElse(0L) > http.maxBodyBytes()) {
       entity.discardBytes(materializer);
       return CompletableFuture.failedFuture(new EntityStreamSizeException(http.maxBodyBytes(),
           scala.Option.apply(entity.getContentLengthOption().getAsLong())));
     }
-    return entity.withSizeLimit(http.maxBodyBytes())
-        .toStrict(BODY_READ_TIMEOUT.toMillis(), materializer)
+    // the usual case: the body came with the headers, so there is nothing to stream or wait for
+    if (entity instanceof HttpEntity.Strict strict) return CompletableFuture.completedFuture(strict.getData().toArrayUnsafe());
+    return DirectFuture.of(entity.withSizeLimit(http.maxBodyBytes()).toStrict(BODY_READ_TIMEOUT.toMillis(), materializer))
         .thenApply(strict -> strict.getData().toArrayUnsafe());
   }
 
@@ -278,4 +290,6 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(30);
+  private static final HttpHeader NO_CACHE = RawHeader.create("Cache-Control", "no-cache");
+  private static final org.apache.pekko.http.javadsl.model.ContentType EVENT_STREAM = ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM);
 }

@@ -77,7 +77,7 @@ class AttemptPipelineTest {
 
   private static Source<ChatChunk, UniqueKillSwitch> attempt(
       Source<ChatChunk, NotUsed> chunks, AttemptTimeouts timeouts, TestProbe<ProviderActor.Command> provider) {
-    return AttemptPipeline.of(upstream(() -> chunks), request, CANDIDATE, true, timeouts,
+    return AttemptPipeline.of(upstream(() -> chunks), request, CANDIDATE, timeouts,
         new Permit("a", 1, provider.ref()));
   }
 
