@@ -324,6 +324,7 @@ public final class ProviderLedger {
     ProviderSnapshot.Bucket.of(capacity.tokens(), now).ifPresent(b -> buckets.put("tokens", b));
     return new ProviderSnapshot(config.name(), breaker.state(now).name().toLowerCase(Locale.ROOT),
         breaker.untilHalfOpen(now).toMillis(), coolDown.remaining(now).toMillis(),
+        remote.active(now) ? remote.reason().label() : "none", remote.remaining(now).toMillis(),
         capacity.inFlight(), capacity.limits().maxConcurrent(), queued, buckets,
         tally.granted, tally.rejected, tally.rejectedByReason(), tally.succeeded, tally.cancelled, tally.hedgesLost,
         tally.failuresByClass(),

@@ -193,9 +193,16 @@ class ProviderLedgerTest {
     Rejected r = rejected(ledger, normal(0, LONG_WAIT));
     assertEquals(RejectReason.CIRCUIT_OPEN, r.reason());
     assertEquals(Optional.of(Duration.ofSeconds(20)), r.retryAfter());
+    ProviderSnapshot s = ledger.snapshot(0, now);
+    assertEquals("circuit_open", s.remoteUnavailable());
+    assertEquals(20_000, s.remoteUnavailableForMs());
+    assertEquals("closed", s.circuit(), "this node's own circuit saw nothing");
     granted(ledger, new Admission(0, Mode.FORCE, NO_WAIT));
+
     later(Duration.ofSeconds(20));
     granted(ledger, normal(0, NO_WAIT));
+    assertEquals("none", ledger.snapshot(0, now).remoteUnavailable());
+    assertEquals(0, ledger.snapshot(0, now).remoteUnavailableForMs());
   }
 
   @Test
