@@ -38,7 +38,7 @@ public final class ProviderLedger {
   /** Distinct model names tracked per provider; beyond them, models are counted as "other". */
   static final int MAX_MODELS = 32;
 
-  /** What {@link #decide} says to an admission: a lease, a rejection, or that it may wait for capacity. */
+  /** What {@link ProviderLedger#decide} says to an admission: a lease, a rejection, or that it may wait for capacity. */
   public sealed interface Decision permits Lease, Rejected, Wait {}
 
   /** One granted attempt, held until its permit comes back. */
@@ -61,12 +61,12 @@ public final class ProviderLedger {
       this.firstTokenDeadline = firstTokenDeadline;
     }
 
-    /** The permit's id: what {@link #release} and {@link #firstToken} are called with. */
+    /** The permit's id: what {@link ProviderLedger#release} and {@link ProviderLedger#firstToken} are called with. */
     public long id() {
       return id;
     }
 
-    /** The model the attempt is counted under (its own name, or "other" past {@link #MAX_MODELS}). */
+    /** The model the attempt is counted under (its own name, or "other" past {@link ProviderLedger#MAX_MODELS}). */
     public String model() {
       return model;
     }
@@ -94,7 +94,7 @@ public final class ProviderLedger {
     /** The permit had already come back (or was never granted): nothing changed. */
     ALREADY_SETTLED,
     SETTLED,
-    /** Settled, and the outcome started or extended a cool-down: see {@link #coolingDownFor}. */
+    /** Settled, and the outcome started or extended a cool-down: see {@link ProviderLedger#coolingDownFor}. */
     COOL_DOWN_STARTED
   }
 
@@ -118,10 +118,6 @@ public final class ProviderLedger {
     this.breaker = new CircuitBreaker(config.breaker(), now);
     this.health = new ProviderHealth(config.healthWindow(), now);
     this.coolDown = new CoolDown(config.breaker().maxCoolDown());
-  }
-
-  public String provider() {
-    return config.name();
   }
 
   // ---- admission
