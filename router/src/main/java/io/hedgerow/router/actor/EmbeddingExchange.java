@@ -104,7 +104,8 @@ public final class EmbeddingExchange extends AbstractBehavior<EmbeddingExchange.
   private Behavior<Command> onAnswered(Answered msg) {
     Duration latency = Duration.ofNanos(System.nanoTime() - msg.startNanos());
     if (msg.failure() == null) {
-      msg.permit().release(new Outcome.Succeeded(latency, Optional.of(latency),
+      // No first token: an embedding's whole latency would skew the TTFT that hedging deadlines come from.
+      msg.permit().release(new Outcome.Succeeded(latency, Optional.empty(),
           Optional.of(Usage.of(msg.result().promptTokens(), 0))));
       replyTo.tell(new Embedded(candidates.get(msg.candidate()).provider(), attempts, msg.result()));
       return Behaviors.stopped();

@@ -7,7 +7,10 @@ import java.util.Optional;
 
 /** How one upstream attempt ended, as its provider actor records it. */
 public sealed interface Outcome {
-  /** The stream completed; {@code firstToken} is empty when no token ever came (an empty answer). */
+  /**
+   * The attempt completed; {@code firstToken} is empty when no token ever came (an empty answer) or the
+   * call streams none (embeddings), so that it counts for latency but not for time to first token.
+   */
   record Succeeded(Duration latency, Optional<Duration> firstToken, Optional<Usage> usage) implements Outcome {}
 
   /** The attempt failed; {@code retryAfter} is how long the provider asked to be left alone, if it said. */

@@ -14,6 +14,10 @@ import java.util.Optional;
  * @param circuit {@code closed}, {@code half_open} or {@code open}
  * @param circuitOpenForMs until an open circuit turns half-open (0 unless open)
  * @param coolingDownForMs until a cool-down a provider asked for (a 429's Retry-After) ends (0 if none)
+ * @param remoteUnavailable why another cluster node reported the provider unavailable ({@code circuit_open}
+ *     or {@code cooling_down}), so that this node turns ordinary traffic away too; {@code none} when no
+ *     such report holds now
+ * @param remoteUnavailableForMs until that report ends (0 if none)
  * @param buckets {@code requests} and {@code tokens} buckets that have a limit or are held down by a
  *     provider's own signal
  * @param failuresByClass failed attempts by error class since start
@@ -21,6 +25,7 @@ import java.util.Optional;
  */
 public record ProviderSnapshot(
     String provider, String circuit, long circuitOpenForMs, long coolingDownForMs,
+    String remoteUnavailable, long remoteUnavailableForMs,
     int inFlight, int maxConcurrent, int queued, Map<String, Bucket> buckets,
     long granted, long rejected, Map<String, Long> rejectedByReason,
     long succeeded, long cancelled, long hedgesLost, Map<String, Long> failuresByClass,

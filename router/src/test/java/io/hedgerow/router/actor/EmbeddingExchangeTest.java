@@ -65,6 +65,22 @@ class EmbeddingExchangeTest {
   }
 
   @Test
+  void embeddingsCountForLatencyButNotForTimeToFirstToken() {
+    RouterUnderTest router = RouterUnderTest.with(kit)
+        .provider("a", embeddingsOk("a-embed"))
+        .route("embed", 3, "a")
+        .start();
+
+    assertInstanceOf(EmbeddingExchange.Embedded.class, router.embed("embed"));
+
+    router.awaitSnapshot("a", a -> {
+      assertEquals(1, a.succeeded());
+      assertEquals(1, a.latency().count());
+      assertEquals(0, a.ttft().count(), "an embedding has no first token to time");
+    });
+  }
+
+  @Test
   void chatOnlyCandidatesAreSkippedForEmbeddings() {
     ScriptedAdapter chatOnly = ScriptedAdapter.answering(Chunks.answer("from", " a"));
     ScriptedAdapter b = embeddingsOk("b-embed");

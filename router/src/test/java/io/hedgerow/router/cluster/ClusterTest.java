@@ -159,6 +159,9 @@ class ClusterTest {
       });
       // The other node's own circuit never saw a failure: it routes around the provider on the first node's word.
       assertEquals("closed", other.snapshot("broken").circuit());
+      JsonNode broken = adminProvider(other, "broken");
+      assertEquals("circuit_open", broken.get("remoteUnavailable").asText(), broken.toString());
+      assertTrue(broken.get("remoteUnavailableForMs").asLong() > 20_000, broken.toString());
       HttpResponse<String> r = other.post("/v1/chat/completions",
           "{\"model\":\"broken-first\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
       assertEquals(200, r.statusCode(), r.body());
@@ -197,6 +200,20 @@ class ClusterTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** One provider's entry in {@code GET /admin/providers}. */
+  private static JsonNode adminProvider(RunningGateway node, String provider) {
+    HttpResponse<String> r = node.get("/admin/providers");
+    assertEquals(200, r.statusCode(), r.body());
+    try {
+      for (JsonNode p : Json.MAPPER.readTree(r.body()).get("providers")) {
+        if (p.get("provider").asText().equals(provider)) return p;
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("no provider " + provider + " in " + r.body());
   }
 
   private static int freePort() throws Exception {

@@ -14,6 +14,7 @@ import io.hedgerow.router.actor.ProviderActor;
 import io.hedgerow.router.actor.ProviderActor.AcquireReply;
 import io.hedgerow.router.actor.ProviderActor.RejectReason;
 import io.hedgerow.router.actor.ProviderActor.Rejected;
+import io.hedgerow.router.actor.ProviderSnapshot;
 import io.hedgerow.router.config.AttemptTimeouts;
 import io.hedgerow.router.config.ProviderConfig;
 import io.hedgerow.router.health.BreakerSettings;
@@ -79,6 +80,12 @@ class ProviderShareTest {
     return assertInstanceOf(Rejected.class, acquire(p));
   }
 
+  private ProviderSnapshot snapshot(ActorRef<ProviderActor.Command> p) {
+    TestProbe<ProviderSnapshot> probe = kit.createTestProbe();
+    p.tell(new ProviderActor.GetSnapshot(probe.ref()));
+    return probe.receiveMessage();
+  }
+
   private static void release(Permit permit, Outcome outcome) {
     permit.owner().tell(new ProviderActor.Release(permit.id(), outcome));
   }
@@ -108,6 +115,26 @@ class ProviderShareTest {
     Rejected r = rejected(p);
     assertEquals(RejectReason.CIRCUIT_OPEN, r.reason());
     assertTrue(r.retryAfter().orElseThrow().toSeconds() > 50, "retry after " + r.retryAfter());
+  }
+
+  @Test
+  void theSnapshotShowsAnotherNodesWordWithItsReasonUntilItEnds() {
+    ActorRef<ProviderActor.Command> p = provider(0, 10);
+    assertEquals("none", snapshot(p).remoteUnavailable());
+
+    p.tell(new ProviderActor.RemoteUnavailable(System.currentTimeMillis() + 60_000, RejectReason.COOLING_DOWN));
+    rejected(p);
+
+    ProviderSnapshot s = snapshot(p);
+    assertEquals("cooling_down", s.remoteUnavailable());
+    assertTrue(s.remoteUnavailableForMs() > 50_000 && s.remoteUnavailableForMs() <= 60_000, s.remoteUnavailableForMs() + " ms");
+    assertEquals(Map.of("cooling_down", 1L), s.rejectedByReason(), "the rejection is counted under the other node's reason");
+    assertEquals(0, s.coolingDownForMs(), "this node's own cool-down is another thing");
+
+    clock.addAndGet(Duration.ofSeconds(61).toNanos());
+    ProviderSnapshot later = snapshot(p);
+    assertEquals("none", later.remoteUnavailable());
+    assertEquals(0, later.remoteUnavailableForMs());
   }
 
   @Test
