@@ -86,7 +86,11 @@ final class RouterUnderTest {
   }
 
   static ChatRequest chat(String model) {
-    String body = "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    return chat(model, true);
+  }
+
+  static ChatRequest chat(String model, boolean stream) {
+    String body = "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     return ChatRequestReader.read(body.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -98,6 +102,13 @@ final class RouterUnderTest {
   ExchangeReply dispatch(String model) {
     TestProbe<ExchangeReply> probe = kit.createTestProbe();
     router.tell(new Router.Dispatch(chat(model), probe.ref()));
+    return probe.receiveMessage(REPLY_WITHIN);
+  }
+
+  /** Dispatches a plain (unstreamed) request. */
+  ExchangeReply dispatchPlain(String model) {
+    TestProbe<ExchangeReply> probe = kit.createTestProbe();
+    router.tell(new Router.Dispatch(chat(model, false), probe.ref()));
     return probe.receiveMessage(REPLY_WITHIN);
   }
 

@@ -24,6 +24,8 @@ import org.apache.pekko.stream.javadsl.Source;
 final class ScriptedAdapter implements ProviderAdapter {
   private final Supplier<Source<ChatChunk, NotUsed>> chat;
   private final Supplier<CompletionStage<EmbeddingResult>> embeddings;
+  private Supplier<CompletionStage<ChatCompletion>> plain = () -> CompletableFuture.failedFuture(
+      UpstreamError.of(ErrorClass.BAD_REQUEST, 400, "no plain answer scripted").exception());
   private final AtomicInteger chatCalls = new AtomicInteger();
   private final AtomicInteger embedCalls = new AtomicInteger();
   private final AtomicReference<String> lastUpstreamModel = new AtomicReference<>("");
@@ -44,6 +46,14 @@ final class ScriptedAdapter implements ProviderAdapter {
 
   static ScriptedAdapter failing(ErrorClass errorClass, int status) {
     return streaming(() -> Source.failed(UpstreamError.of(errorClass, status, "scripted " + errorClass.label()).exception()));
+  }
+
+  /** Answers every plain (unstreamed) call with what the supplier gives; streamed calls fail as a bad request. */
+  static ScriptedAdapter plain(Supplier<CompletionStage<ChatCompletion>> answers) {
+    ScriptedAdapter adapter = streaming(
+        () -> Source.failed(UpstreamError.of(ErrorClass.BAD_REQUEST, 400, "no stream scripted").exception()));
+    adapter.plain = answers;
+    return adapter;
   }
 
   /** Serves embeddings with the given outcome; chat calls fail as a bad request, which no test expects. */
@@ -74,8 +84,9 @@ final class ScriptedAdapter implements ProviderAdapter {
 
   @Override
   public CompletionStage<ChatCompletion> completeChat(ChatRequest request, String upstreamModel) {
-    return CompletableFuture.failedFuture(
-        UpstreamError.of(ErrorClass.BAD_REQUEST, 400, "tests stream every request").exception());
+    chatCalls.incrementAndGet();
+    lastUpstreamModel.set(upstreamModel);
+    return plain.get();
   }
 
   @Override
