@@ -91,7 +91,7 @@ public final class Gateway {
             system, Router.GetProviders::new, Duration.ofSeconds(10), system.scheduler())
         .thenCompose(providers -> joinCluster(system, cluster, settings, providers).thenCompose(clusterView -> {
           ApiRoutes api = new ApiRoutes(system, system, providers, settings.routes(), settings.http(), readiness, clusterView);
-          return Http.get(system).newServerAt(settings.http().host(), settings.http().port()).bind(api.routes())
+          return Http.get(system).newServerAt(settings.http().host(), settings.http().port()).bind(api.handler(system))
               .thenApply(binding -> {
                 drainOnShutdown(shutdown, binding, api.openStreams(), settings.http().shutdownDeadline());
                 readiness.set(Readiness.State.READY);
