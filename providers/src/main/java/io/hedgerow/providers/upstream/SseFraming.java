@@ -1,68 +1,86 @@
 package io.hedgerow.providers.upstream;
 
-import java.util.List;
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Framing;
-import org.apache.pekko.stream.javadsl.FramingTruncation;
-import org.apache.pekko.stream.javadsl.Source;
+import java.util.ArrayDeque;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
-import org.apache.pekko.util.ByteStringBuilder;
 
 /**
- * Cuts an upstream SSE byte stream into events. Accepts LF and CRLF framing (Google sends CRLF), joins
- * multi-line data, drops comments, and flushes a last event that lacks its blank line.
+ * An upstream SSE byte stream as events ({@link SseParser}), in one stage. A byte stream that breaks
+ * fails as an {@link UpstreamException} (a dropped connection, say), so adapters see only classified errors.
  */
-public final class SseFraming {
-  private static final ByteString LF = ByteString.fromString("\n");
-  /** Appended after the last upstream byte so an event missing its closing blank line still ends. */
-  private static final ByteString END_OF_INPUT = ByteString.fromString("\n\n");
+public final class SseFraming extends GraphStage<FlowShape<ByteString, SseEvent>> {
+  private final Inlet<ByteString> in = Inlet.create("SseFraming.in");
+  private final Outlet<SseEvent> out = Outlet.create("SseFraming.out");
+  private final FlowShape<ByteString, SseEvent> shape = FlowShape.of(in, out);
+  private final int maxLineBytes;
 
-  private SseFraming() {}
-
-  public static Flow<ByteString, SseEvent, NotUsed> flow(int maxEventBytes) {
-    return Flow.<ByteString>create()
-        .concat(Source.single(END_OF_INPUT))
-        .via(Framing.delimiter(LF, maxEventBytes, FramingTruncation.ALLOW))
-        .statefulMapConcat(() -> {
-          EventBuilder builder = new EventBuilder();
-          return builder::accept;
-        });
+  private SseFraming(int maxLineBytes) {
+    this.maxLineBytes = maxLineBytes;
   }
 
-  /** Accumulates the lines of one event; a blank line (or the end of input, see {@link #flow}) ends it. */
-  private static final class EventBuilder {
-    private String event = "";
-    private ByteStringBuilder data;
+  /** Events of at most {@code maxLineBytes} per line (a whole {@code data:} line is usually the whole event). */
+  public static SseFraming flow(int maxLineBytes) {
+    return new SseFraming(maxLineBytes);
+  }
 
-    List<SseEvent> accept(ByteString rawLine) {
-      ByteString line = rawLine.nonEmpty() && rawLine.apply(rawLine.length() - 1) == '\r'
-          ? rawLine.take(rawLine.length() - 1) : rawLine;
-      if (line.isEmpty()) {
-        if (data == null) {
-          event = "";
-          return List.of();
-        }
-        SseEvent e = new SseEvent(event, data.result());
-        event = "";
-        data = null;
-        return List.of(e);
+  @Override
+  public FlowShape<ByteString, SseEvent> shape() {
+    return shape;
+  }
+
+  @Override
+  public GraphStageLogic createLogic(Attributes attributes) {
+    return new GraphStageLogic(shape) {
+      private final SseParser parser = new SseParser(maxLineBytes);
+      private final ArrayDeque<SseEvent> ready = new ArrayDeque<>(4);
+      private boolean upstreamDone;
+
+      {
+        setHandler(in, new AbstractInHandler() {
+          @Override
+          public void onPush() {
+            parser.feed(grab(in), ready::add);
+            deliver();
+          }
+
+          @Override
+          public void onUpstreamFinish() {
+            upstreamDone = true;
+            parser.end(ready::add);
+            if (isAvailable(out)) deliver();
+          }
+
+          @Override
+          public void onUpstreamFailure(Throwable ex) {
+            failStage(UpstreamClient.asUpstream(ex));
+          }
+        });
+        setHandler(out, new AbstractOutHandler() {
+          @Override
+          public void onPull() {
+            deliver();
+          }
+        });
       }
-      if (line.apply(0) == ':') return List.of();
-      int colon = line.indexOf((byte) ':');
-      String field = colon < 0 ? line.utf8String() : line.take(colon).utf8String();
-      ByteString value = colon < 0 ? ByteString.emptyByteString() : line.drop(colon + 1);
-      if (value.nonEmpty() && value.apply(0) == ' ') value = value.drop(1);
-      switch (field) {
-        case "data" -> {
-          if (data == null) data = new ByteStringBuilder();
-          else data.putByte((byte) '\n');
-          data.append(value);
+
+      /** Pushes the next ready event, or asks for more bytes, or ends once all is out. */
+      private void deliver() {
+        if (!ready.isEmpty()) {
+          if (isAvailable(out)) push(out, ready.poll());
+          if (upstreamDone && ready.isEmpty()) completeStage();
+        } else if (upstreamDone) {
+          completeStage();
+        } else if (!hasBeenPulled(in)) {
+          pull(in);
         }
-        case "event" -> event = value.utf8String();
-        default -> { }
       }
-      return List.of();
-    }
+    };
   }
 }

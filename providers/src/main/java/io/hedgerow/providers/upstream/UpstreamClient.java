@@ -59,17 +59,17 @@ public final class UpstreamClient {
           CompletableFuture<HttpResponse> response = send(request);
           AtomicBoolean bodyRead = new AtomicBoolean();
           return Source.completionStageSource(response.thenCompose(r -> {
-                if (r.status().isSuccess()) {
-                  return CompletableFuture.completedFuture(Source.lazySource(() -> {
-                        bodyRead.set(true);
-                        return r.entity().getDataBytes()
-                            .via(SseFraming.flow(maxEventBytes))
-                            .mapError(Throwable.class, UpstreamClient::asUpstream);
-                      })
-                      .mapMaterializedValue(m -> NotUsed.notUsed()));
+                if (!r.status().isSuccess()) {
+                  bodyRead.set(true);
+                  return errorOf(r, classifier).thenApply(e -> Source.<SseEvent>failed(e));
                 }
-                bodyRead.set(true);
-                return errorOf(r, classifier).thenApply(e -> Source.<SseEvent>failed(e));
+                // marked read when the body's stream is materialized, which a stream cancelled meanwhile never does
+                return CompletableFuture.completedFuture(r.entity().getDataBytes()
+                    .via(SseFraming.flow(maxEventBytes))
+                    .mapMaterializedValue(m -> {
+                      bodyRead.set(true);
+                      return NotUsed.notUsed();
+                    }));
               }))
               .watchTermination((mat, done) -> {
                 DirectFuture.of(done).whenComplete((d, e) -> response.thenAccept(r -> {
