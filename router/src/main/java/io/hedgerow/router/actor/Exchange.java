@@ -104,7 +104,8 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   private final ActorRef<ProviderActor.AcquireReply> permitAnswers;
   private final Materializer materializer;
   private final boolean streamUpstream;
-  private final TokenEstimate estimate;
+  private TokenEstimate exactEstimate;
+  private TokenEstimate approximateEstimate;
   private final Map<Integer, Attempt> running = new LinkedHashMap<>();
   private final Map<Integer, PlainAttempt> plainAttempts = new HashMap<>(2);
   private final List<Refusal> refusals = new ArrayList<>();
@@ -129,7 +130,6 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
     this.materializer = Materializer.matFromSystem(ctx.getSystem());
     // a hedged route reads even plain requests as streams, so the first-token deadline applies to them
     this.streamUpstream = request.stream() || route.hedging().active();
-    this.estimate = TokenEstimator.estimate(request);
   }
 
   @Override
@@ -161,10 +161,24 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
 
   private void ask(int candidate, Mode mode, Duration maxWait) {
     Candidate c = route.candidates().get(candidate);
-    Admission admission = Admission.of(estimate, c.upstreamModel(), mode, maxWait);
+    Admission admission = Admission.of(estimateFor(providers.get(c.provider())), c.upstreamModel(), mode, maxWait);
     if (route.hedging().active()) admission = admission.withDeadline(route.hedging().deadline());
     pending = new PendingAsk(candidate, mode);
     providers.get(c.provider()).actor().tell(new ProviderActor.Acquire(permitAnswers, admission));
+  }
+
+  /**
+   * The request's tokens as the provider needs them: encoded exactly where a tokens-per-minute limit of
+   * ours is at stake, else approximated (encoding a long prompt costs about a millisecond). Each is worked
+   * out at most once per request.
+   */
+  private TokenEstimate estimateFor(ProviderHandle provider) {
+    if (provider.countsTokens()) {
+      if (exactEstimate == null) exactEstimate = TokenEstimator.estimate(request);
+      return exactEstimate;
+    }
+    if (approximateEstimate == null) approximateEstimate = TokenEstimator.approximate(request);
+    return approximateEstimate;
   }
 
   /**

@@ -80,7 +80,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
           Behaviors.supervise(ProviderActor.create(config, providerMetrics, System::nanoTime))
               .onFailure(SupervisorStrategy.restart()), "provider-" + name);
       h.put(name, new ProviderHandle(ref, adapters.adapterFor(config, ref), config.timeouts(),
-          config.limits().queueTimeout(), providerMetrics));
+          config.limits().queueTimeout(), providerMetrics, config.limits().tokensPerMinute().isPresent()));
       a.put(name, ref);
     });
     this.handles = Map.copyOf(h);

@@ -25,6 +25,16 @@ class TokenEstimatorTest {
   }
 
   @Test
+  void approximateCountsFourCharactersATokenWithTheSameFramingAndOutput() {
+    TokenEstimate e = TokenEstimator.approximate(request(
+        "{\"model\":\"m\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hello world, hello hedgerow\"}]}"));
+
+    // 27 characters round up to 7 tokens; the role, the message framing and the priming as for the exact count
+    assertEquals(7 + 1 + 3 + 3, e.promptTokens());
+    assertEquals(50, e.maxOutputTokens());
+  }
+
+  @Test
   void withoutMaxTokensTheDefaultOutputIsReservedForEachChoice() {
     TokenEstimate e = TokenEstimator.estimate(request(
         "{\"model\":\"m\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
