@@ -30,7 +30,7 @@ stale() {
 }
 if stale; then
   echo "building the benchmarks (mvn -B -ntp -q -DskipTests package -pl load-tests -am) ..." >&2
-  mvn -B -ntp -q -DskipTests package -pl load-tests -am
+  mvn -B -ntp -q -DskipTests package -pl load-tests -am >&2
 fi
 
 # --- informational options: straight to JMH ----------------------------------------------------------
