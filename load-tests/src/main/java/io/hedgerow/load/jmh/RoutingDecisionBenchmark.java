@@ -9,6 +9,8 @@ import io.hedgerow.providers.chat.json.ChatRequestReader;
 import io.hedgerow.providers.chat.json.Json;
 import io.hedgerow.router.actor.Admission;
 import io.hedgerow.router.actor.Outcome;
+import io.hedgerow.router.actor.ProviderLedger;
+import io.hedgerow.router.metrics.ProviderMetrics;
 import io.hedgerow.router.config.Environment;
 import io.hedgerow.router.config.GatewaySettings;
 import io.hedgerow.router.config.ProviderConfig;
@@ -47,13 +49,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code resolve}: {@link RouteTable#resolve} of a route name, a model alias, a
  *       {@code provider/model} name and an unknown one (Router.onDispatch);</li>
- *   <li>{@code estimateTokens}: {@link TokenEstimator#estimate} of the request (the Exchange's constructor),
- *       which counts the prompt with jtokkit and so grows with the prompt's length;</li>
- *   <li>{@code admitAndRelease}: the provider side of one attempt, as ProviderActor decides it on its plain
- *       state (acquire, first token, release: see {@link MirroredProviderAdmission});</li>
+ *   <li>{@code estimateTokens}: {@link TokenEstimator#estimate} of the request, which encodes the prompt
+ *       with jtokkit and so grows with its length (the Exchange does it only for a provider with a
+ *       tokens-per-minute limit), and {@code approximateTokens}, {@link TokenEstimator#approximate}, what it
+ *       does for the others;</li>
+ *   <li>{@code admitAndRelease}: the provider side of one attempt, on the {@link ProviderLedger} that
+ *       ProviderActor keeps (decide, first token, release);</li>
  *   <li>{@code decision}: all of it for one request in the order it happens: resolve, the route's hedge
- *       budget (Router.onDispatch, Exchange.start), the estimate, the admission for the first candidate
- *       (Exchange.ask) and the provider's grant; then the first token and the release.</li>
+ *       budget (Router.onDispatch, Exchange.start), the exact estimate (the providers here have token
+ *       limits), the admission for the first candidate (Exchange.ask) and the provider's grant; then the
+ *       first token and the release.</li>
  * </ul>
  * Actor messaging is not included: each step runs inside a different actor in the gateway.
  */
@@ -75,7 +80,7 @@ public class RoutingDecisionBenchmark {
       OptionalLong.of(1_000_000_000L), OptionalLong.of(1_000_000_000_000L), 256, 1000, Duration.ofSeconds(2));
 
   private RouteTable routes;
-  private Map<String, MirroredProviderAdmission> providers;
+  private Map<String, ProviderLedger> providers;
   private final Map<String, HedgeBudget> budgets = new HashMap<>();
 
   /** What the client's {@code model} names. */
@@ -107,18 +112,11 @@ public class RoutingDecisionBenchmark {
     long now = System.nanoTime();
     providers = new HashMap<>();
     settings.providers().forEach((name, config) ->
-        providers.put(name, new MirroredProviderAdmission(config.withLimits(NEVER_SHORT), now)));
+        providers.put(name, new ProviderLedger(config.withLimits(NEVER_SHORT), ProviderMetrics.OFF, now)));
     TokenEstimator.warmUp();
     if (routes.resolve("chat").map(r -> !r.hedging().active()).orElse(true)) {
       throw new IllegalStateException("the shipped 'chat' route is expected to be hedged");
     }
-  }
-
-  @TearDown
-  public void checkEveryAdmissionWasGranted() {
-    providers.forEach((name, p) -> {
-      if (p.refusals() > 0) throw new IllegalStateException(name + " refused " + p.refusals() + " admissions");
-    });
   }
 
   @Benchmark
@@ -132,8 +130,13 @@ public class RoutingDecisionBenchmark {
   }
 
   @Benchmark
+  public TokenEstimate approximateTokens(Prompt prompt) {
+    return TokenEstimator.approximate(prompt.request);
+  }
+
+  @Benchmark
   public long admitAndRelease() {
-    MirroredProviderAdmission provider = providers.get("fast");
+    ProviderLedger provider = providers.get("fast");
     Admission admission = new Admission(1244, Admission.Mode.NORMAL, Duration.ZERO, "sim-fast-1", 220);
     return attempt(provider, admission);
   }
@@ -151,12 +154,14 @@ public class RoutingDecisionBenchmark {
     return attempt(providers.get(first.provider()), admission);
   }
 
-  /** One attempt's three messages to its provider: Acquire, FirstTokenSeen, Release. */
-  private static long attempt(MirroredProviderAdmission provider, Admission admission) {
-    MirroredProviderAdmission.Grant grant = provider.acquire(admission, System.nanoTime()).orElseThrow();
-    provider.firstToken(grant.permitId());
-    provider.release(grant.permitId(), ANSWERED, System.nanoTime());
-    return grant.permitId() + grant.deadline().map(Duration::toNanos).orElse(0L);
+  /** One attempt's three messages to its provider: Acquire, FirstTokenSeen, Release. Every one must be granted. */
+  private static long attempt(ProviderLedger provider, Admission admission) {
+    if (!(provider.decide(admission, 0, System.nanoTime()) instanceof ProviderLedger.Lease lease)) {
+      throw new IllegalStateException("the admission was not granted");
+    }
+    provider.firstToken(lease.id());
+    provider.release(lease.id(), ANSWERED, System.nanoTime());
+    return lease.id() + lease.firstTokenDeadline().map(Duration::toNanos).orElse(0L);
   }
 
   private static Config shippedConfig() {
