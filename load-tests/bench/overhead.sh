@@ -102,7 +102,8 @@ hedgerow {
 }
 CONF
 # shellcheck disable=SC2086
-HEDGEROW_ACCESS_LOG="$ACCESS_LOG" OPENAI_API_KEY=unused java $GATEWAY_JAVA_OPTS -jar "$WORK/app/hedgerow.jar" \
+HEDGEROW_ACCESS_LOG="$ACCESS_LOG" OPENAI_API_KEY=unused java -Xlog:gc:file="$WORK/gateway-gc.log":uptime $GATEWAY_JAVA_OPTS \
+  -jar "$WORK/app/hedgerow.jar" \
   "$WORK/gateway.conf" >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!; PIDS+=($GW_PID)
 
@@ -171,6 +172,8 @@ done
 (( quiet >= 2 )) || echo "  the JIT was still compiling after ${WARMUP_MAX}s; measuring anyway" >&2
 echo "  gateway JIT compile time so far: $(jit_seconds) s" >&2
 drive nginx json sat 0 2 "$CONNS_SAT" >/dev/null
+MEASURED_FROM="$(awk '{ print $1 }' /proc/uptime)"
+MEASURED_FROM="$(python3 -c "print(${MEASURED_FROM} - $(awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$GW_PID/stat") / $(getconf CLK_TCK))")"
 
 for rate in $RATES; do
   echo "plain JSON at $rate requests/s (${SECONDS_RATE}s each) ..." >&2
@@ -247,6 +250,20 @@ rows.append((f"SSE at {stream_rate}/s: whole stream p99", ms(d[k]), ms(n[k]), ms
 print("\n| measurement | direct | nginx | Hedgerow | nginx vs direct | Hedgerow vs direct (or nginx) | target | met |")
 print("|---|---|---|---|---|---|---|---|")
 for r in rows: print("| " + " | ".join(r) + " |")
+PY
+
+# Stop-the-world pauses of the gateway during the measured phases (after warm-up): they land in the tails.
+python3 - "$WORK/gateway-gc.log" "$MEASURED_FROM" <<'PY'
+import re, sys
+path, since = sys.argv[1], float(sys.argv[2])
+pauses = []
+for line in open(path):
+    m = re.match(r"\[([0-9.]+)s\].*Pause.* ([0-9.]+)ms$", line.strip())
+    if m and float(m.group(1)) >= since: pauses.append(float(m.group(2)))
+if pauses:
+    pauses.sort()
+    print(f"\ngateway GC during the measurements: {len(pauses)} pauses, median {pauses[len(pauses) // 2]:.1f} ms, "
+          f"longest {pauses[-1]:.1f} ms, {sum(pauses):.0f} ms in all")
 PY
 
 if [[ "$PROFILE" == 1 && -f "$WORK/gateway.jfr" ]]; then
