@@ -25,6 +25,7 @@ import org.apache.pekko.util.ByteString;
 final class OpenAiChunkReader {
   private static final String WHAT = "a stream frame";
 
+  private final UpstreamJsonReader json = new UpstreamJsonReader(WHAT);
   private final ToolCallNumbering numbering = new ToolCallNumbering();
   private String lastId = "";
   private String lastModel = "";
@@ -37,7 +38,7 @@ final class OpenAiChunkReader {
     Optional<Usage> usage = Optional.empty();
     boolean errorField = false;
     boolean errorObject = false;
-    try (UpstreamJsonReader r = UpstreamJsonReader.open(data, WHAT)) {
+    try (UpstreamJsonReader r = json.read(data)) {
       while (r.nextField()) {
         switch (r.field()) {
           case "id" -> id = r.repeatedText(lastId, "");

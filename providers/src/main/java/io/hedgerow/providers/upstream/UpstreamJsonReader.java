@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.hedgerow.providers.chat.json.Json;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.util.ByteString;
 
@@ -21,32 +23,32 @@ import org.apache.pekko.util.ByteString;
  * {@link #enterArray()} step into a container.
  */
 public final class UpstreamJsonReader implements AutoCloseable {
-  private final JsonParser parser;
   private final String what;
+  private JsonParser parser;
   /** The parser sits on a value that no one has read or skipped yet. */
   private boolean unread;
 
-  private UpstreamJsonReader(JsonParser parser, String what) {
-    this.parser = parser;
+  /** A reader for the events of one stream; {@code what} names an event in errors, as for {@link UpstreamJson#object}. */
+  public UpstreamJsonReader(String what) {
     this.what = what;
   }
 
   /**
-   * A reader positioned inside the root object of {@code data}. {@code what} names the payload in the error,
-   * as for {@link UpstreamJson#object}, and an event that is not a JSON object fails just as it does there.
+   * Starts reading {@code data}, inside its root object; {@link #close()} when done with it. Data that is
+   * not a JSON object fails just as it does in {@link UpstreamJson#object}.
    */
-  public static UpstreamJsonReader open(ByteString data, String what) {
-    JsonParser p = null;
+  public UpstreamJsonReader read(ByteString data) {
     try {
       // An event's data is usually a view into the bytes read from the connection: toArrayUnsafe would
       // copy it, while the stream reads it in place into Jackson's recycled buffer.
-      p = data.isCompact() ? Json.FACTORY.createParser(data.toArrayUnsafe()) : Json.FACTORY.createParser(data.asInputStream());
-      if (p.nextToken() == JsonToken.START_OBJECT) return new UpstreamJsonReader(p, what);
+      parser = data.isCompact() ? Json.FACTORY.createParser(data.toArrayUnsafe()) : Json.FACTORY.createParser(data.asInputStream());
+      unread = false;
+      if (parser.nextToken() == JsonToken.START_OBJECT) return this;
     } catch (IOException e) {
-      closeQuietly(p);
+      close();
       throw notJson(what);
     }
-    closeQuietly(p);
+    close();
     UpstreamJson.object(data.toArrayUnsafe(), what); // not an object: fails with the same words as a tree would
     throw new IllegalStateException("a JSON value that is not an object was read as one");
   }
@@ -184,6 +186,17 @@ public final class UpstreamJsonReader implements AutoCloseable {
     return isString(previous) ? previous : text(absent);
   }
 
+  /**
+   * {@link #text(String)}, but one of {@code known} itself when the value is that string: an event's type,
+   * say, read from every event without making a new String of it each time.
+   */
+  public String knownText(List<String> known, String absent) {
+    for (String k : known) {
+      if (isString(k)) return k;
+    }
+    return text(absent);
+  }
+
   /** {@code JsonNode.asInt(absent)}: numbers cast, numeric strings parsed, booleans as 1 and 0. */
   public int intValue(int absent) {
     try {
@@ -222,15 +235,23 @@ public final class UpstreamJsonReader implements AutoCloseable {
   public JsonNode tree() {
     try {
       unread = false;
-      return Json.MAPPER.readTree(parser);
+      JsonNode tree = Json.MAPPER.readTree(parser);
+      return tree != null ? tree : NullNode.getInstance();
     } catch (IOException e) {
       throw notJson(what);
     }
   }
 
+  /** Done with the event {@link #read} started; hands Jackson's buffers back for the next one. */
   @Override
   public void close() {
-    closeQuietly(parser); // hands Jackson's buffers back for the next event
+    if (parser == null) return;
+    try {
+      parser.close();
+    } catch (IOException e) {
+      // nothing to release that closing did not already
+    }
+    parser = null;
   }
 
   private void skipUnread() {
@@ -247,12 +268,4 @@ public final class UpstreamJsonReader implements AutoCloseable {
     return UpstreamJson.notJson(what).exception();
   }
 
-  private static void closeQuietly(JsonParser p) {
-    if (p == null) return;
-    try {
-      p.close();
-    } catch (IOException e) {
-      // nothing to release that closing did not already
-    }
-  }
 }
