@@ -231,6 +231,30 @@ public final class UpstreamJsonReader implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code JsonNode.asBoolean(absent)}: booleans, integers other than 0, and the strings "true" and "false";
+   * anything else (a fraction too) is {@code absent}.
+   */
+  public boolean booleanValue(boolean absent) {
+    try {
+      return switch (parser.currentToken()) {
+        case VALUE_TRUE -> true;
+        case VALUE_FALSE -> false;
+        case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+            ? parser.getBigIntegerValue().signum() != 0 : parser.getLongValue() != 0;
+        case VALUE_STRING -> {
+          String s = parser.getText().trim();
+          yield s.equals("true") || (!s.equals("false") && absent);
+        }
+        default -> absent;
+      };
+    } catch (IOException e) {
+      throw notJson(what);
+    } finally {
+      skipUnread();
+    }
+  }
+
   /** The value as a tree, for the rare shapes a decoder hands to tree-reading code. */
   public JsonNode tree() {
     try {
