@@ -166,7 +166,8 @@ public final class AnthropicStreamDecoder {
   }
 
   private List<ChatChunk> onMessageStop() {
-    stopped = true;
+    stopped = true; // nothing after it is read
+    json.end();
     ChatChunk usage = ChatChunk.usage(id, created, model,
         AnthropicResponseMapper.usage(tokens.input(), tokens.cacheCreation(), tokens.cacheRead(), tokens.output()));
     if (finishSent) return List.of(usage);

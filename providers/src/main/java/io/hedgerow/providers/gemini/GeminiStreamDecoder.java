@@ -129,6 +129,7 @@ public final class GeminiStreamDecoder {
    * before every choice finished was cut, not completed.
    */
   private List<ChatChunk> end() {
+    json.end();
     boolean complete = !choices.isEmpty() && choices.values().stream().allMatch(c -> c.finished);
     if (!complete) {
       throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200,

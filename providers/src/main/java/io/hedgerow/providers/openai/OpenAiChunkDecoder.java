@@ -41,6 +41,7 @@ public final class OpenAiChunkDecoder {
 
   /** What is still owed when the stream ends: the held usage chunk, if any. */
   public List<ChatChunk> finish() {
+    frames.end();
     List<ChatChunk> out = heldUsage.map(List::of).orElse(List.of());
     heldUsage = Optional.empty();
     return out;

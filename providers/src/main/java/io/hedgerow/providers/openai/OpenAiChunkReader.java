@@ -58,6 +58,11 @@ final class OpenAiChunkReader {
     return new ChatChunk(id, created, model, choices, usage);
   }
 
+  /** The stream ended (a later frame would still be read). */
+  void end() {
+    json.end();
+  }
+
   private List<ChunkChoice> choices(UpstreamJsonReader r) {
     if (!r.enterArray() || !r.nextElement()) return List.of();
     ChunkChoice first = choice(r);

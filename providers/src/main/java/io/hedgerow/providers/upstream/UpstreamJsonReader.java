@@ -12,11 +12,12 @@ import java.util.Optional;
 import org.apache.pekko.util.ByteString;
 
 /**
- * One JSON object a provider sent, read token by token: no tree, and no copy of the event's bytes. The
- * stream decoders read every upstream event this way, since a tree per event cost most of a chunk's
- * allocation. Values convert as {@link JsonNode}'s do ({@code asText}, {@code asInt}, {@code isTextual}...),
- * so a decoder reads what it read from a tree; {@link #tree()} still reads a rare shape (an error, a list
- * of content parts) as one. Failures are {@link UpstreamJson}'s: a {@code server_error}. Not thread-safe.
+ * The JSON objects of one upstream stream, one event at a time, read token by token: no tree, and no new
+ * parser per event ({@link JsonEventFeed}). The stream decoders read every upstream event this way, since
+ * a tree per event cost most of a chunk's allocation. Values convert as {@link JsonNode}'s do
+ * ({@code asText}, {@code asInt}, {@code isTextual}...), so a decoder reads what it read from a tree;
+ * {@link #tree()} still reads a rare shape (an error, a list of content parts) as one. Failures are
+ * {@link UpstreamJson}'s: a {@code server_error}. One per stream; not thread-safe.
  *
  * <p>Walking: {@link #nextField()} or {@link #nextElement()} moves onto the next value; a value nobody
  * read is skipped on the next move, so unknown fields need no code. {@link #enterObject()} and
@@ -24,6 +25,8 @@ import org.apache.pekko.util.ByteString;
  */
 public final class UpstreamJsonReader implements AutoCloseable {
   private final String what;
+  private final JsonEventFeed feed = new JsonEventFeed();
+  /** The current event's parser, between {@link #read} and {@link #close()}. */
   private JsonParser parser;
   /** The parser sits on a value that no one has read or skipped yet. */
   private boolean unread;
@@ -39,9 +42,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
    */
   public UpstreamJsonReader read(ByteString data) {
     try {
-      // An event's data is usually a view into the bytes read from the connection: toArrayUnsafe would
-      // copy it, while the stream reads it in place into Jackson's recycled buffer.
-      parser = data.isCompact() ? Json.FACTORY.createParser(data.toArrayUnsafe()) : Json.FACTORY.createParser(data.asInputStream());
+      parser = feed.open(data);
       unread = false;
       if (parser.nextToken() == JsonToken.START_OBJECT) return this;
     } catch (IOException e) {
@@ -57,8 +58,8 @@ public final class UpstreamJsonReader implements AutoCloseable {
   public boolean nextField() {
     try {
       skipUnread();
-      if (parser.nextToken() != JsonToken.FIELD_NAME) return false;
-      parser.nextToken();
+      if (next() == JsonToken.END_OBJECT) return false;
+      next();
       unread = true;
       return true;
     } catch (IOException e) {
@@ -79,7 +80,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
   public boolean nextElement() {
     try {
       skipUnread();
-      if (parser.nextToken() == JsonToken.END_ARRAY) return false;
+      if (next() == JsonToken.END_ARRAY) return false;
       unread = true;
       return true;
     } catch (IOException e) {
@@ -266,16 +267,26 @@ public final class UpstreamJsonReader implements AutoCloseable {
     }
   }
 
-  /** Done with the event {@link #read} started; hands Jackson's buffers back for the next one. */
+  /** Done with the event {@link #read} started. */
   @Override
   public void close() {
-    if (parser == null) return;
-    try {
-      parser.close();
-    } catch (IOException e) {
-      // nothing to release that closing did not already
-    }
+    feed.close();
     parser = null;
+  }
+
+  /** The stream ended: lets go of its parser (a later event would start another). */
+  public void end() {
+    feed.end();
+  }
+
+  /**
+   * The next token of the event. The stream's parser says a token is not available yet where the event's
+   * bytes end inside its object, where a parser of the event alone reports the end of input: not JSON.
+   */
+  private JsonToken next() throws IOException {
+    JsonToken t = parser.nextToken();
+    if (t == null || t == JsonToken.NOT_AVAILABLE) throw notJson(what);
+    return t;
   }
 
   private void skipUnread() {
