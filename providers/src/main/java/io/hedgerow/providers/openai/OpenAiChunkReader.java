@@ -93,17 +93,17 @@ final class OpenAiChunkReader {
   }
 
   /** A delta as sent; its tool calls are numbered once the choice's index is known, which may come after it. */
-  private record SentDelta(Optional<String> role, MessageText text, List<SentToolCall> toolCalls) {
-    static final SentDelta NONE =
-        new SentDelta(Optional.empty(), new MessageText(Optional.empty(), Optional.empty()), List.of());
+  private record SentDelta(Optional<String> role, Optional<String> content, Optional<String> reasoning,
+      List<SentToolCall> toolCalls) {
+    static final SentDelta NONE = new SentDelta(Optional.empty(), Optional.empty(), Optional.empty(), List.of());
 
     Delta numbered(int choice, ToolCallNumbering numbering) {
-      if (toolCalls.isEmpty()) return new Delta(role, text.content(), text.reasoning(), List.of());
+      if (toolCalls.isEmpty()) return new Delta(role, content, reasoning, List.of());
       List<ToolCallDelta> calls = new ArrayList<>(toolCalls.size());
       for (SentToolCall t : toolCalls) {
         calls.add(new ToolCallDelta(numbering.index(choice, t.index, t.id.isPresent()), t.id, t.name, t.arguments));
       }
-      return new Delta(role, text.content(), text.reasoning(), List.copyOf(calls));
+      return new Delta(role, content, reasoning, List.copyOf(calls));
     }
   }
 
@@ -132,8 +132,9 @@ final class OpenAiChunkReader {
       }
     }
     Optional<String> anyReasoning = reasoningContent.isPresent() ? reasoningContent : reasoning;
-    MessageText text = contentParts != null ? MessageText.of(contentParts, anyReasoning) : new MessageText(content, anyReasoning);
-    return new SentDelta(role, text, toolCalls);
+    if (contentParts == null) return new SentDelta(role, content, anyReasoning, toolCalls);
+    MessageText text = MessageText.of(contentParts, anyReasoning);
+    return new SentDelta(role, text.content(), text.reasoning(), toolCalls);
   }
 
   private static List<SentToolCall> toolCalls(UpstreamJsonReader r) {

@@ -29,6 +29,8 @@ final class JsonEventFeed {
    */
   private static final JsonFactory STREAMS =
       JsonFactory.builder().recyclerPool(JsonRecyclerPools.nonRecyclingPool()).build();
+  /** Room for a typical event, so that a stream's first few do not each grow the buffer. */
+  private static final int FIRST_BYTES = 512;
   /** A buffer grown past this by a large event is let go after it. */
   private static final int KEPT_BYTES = 64 * 1024;
   private static final byte[] NO_BYTES = {};
@@ -56,7 +58,7 @@ final class JsonEventFeed {
       eventStart += length;
     }
     length = data.length();
-    if (bytes.length < length) bytes = new byte[Math.max(length, 2 * bytes.length)];
+    if (bytes.length < length) bytes = new byte[Math.max(length, Math.max(2 * bytes.length, FIRST_BYTES))];
     data.copyToArray(bytes, 0, length);
     feeder.feedInput(bytes, 0, length);
     current = stream;
