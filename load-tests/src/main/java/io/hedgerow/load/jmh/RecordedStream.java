@@ -40,8 +40,8 @@ final class RecordedStream {
 
   /**
    * The events of an LF-framed {@code .sse} recording. Each event's data is a view into the recording's
-   * bytes, as {@code SseFraming} hands over a view into the bytes read from the connection, so a decoder's
-   * {@code toArrayUnsafe()} copies it just as it does in the gateway.
+   * bytes, as {@code SseFraming} hands over a view into the bytes read from the connection, so a decoder
+   * reads it just as it does in the gateway.
    */
   static List<SseEvent> sseEvents(String path) {
     byte[] bytes = fixture(path);

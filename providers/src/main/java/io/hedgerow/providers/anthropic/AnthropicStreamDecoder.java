@@ -1,6 +1,9 @@
 package io.hedgerow.providers.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.hedgerow.providers.anthropic.AnthropicStreamEvent.Block;
+import io.hedgerow.providers.anthropic.AnthropicStreamEvent.BlockDelta;
+import io.hedgerow.providers.anthropic.AnthropicStreamEvent.Message;
+import io.hedgerow.providers.anthropic.AnthropicStreamEvent.Tokens;
 import io.hedgerow.providers.chat.ChatChunk;
 import io.hedgerow.providers.chat.ChunkChoice;
 import io.hedgerow.providers.chat.Delta;
@@ -9,7 +12,7 @@ import io.hedgerow.providers.chat.ToolCallDelta;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.SseEvent;
 import io.hedgerow.providers.upstream.UpstreamError;
-import io.hedgerow.providers.upstream.UpstreamJson;
+import io.hedgerow.providers.upstream.UpstreamJsonReader;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,34 +29,32 @@ public final class AnthropicStreamDecoder {
   private enum Kind { TEXT, THINKING, TOOL_CALL, JSON_ANSWER, IGNORED }
 
   /** An open content block; {@code sentArguments} tells whether any argument text reached the client yet. */
-  private static final class Block {
+  private static final class OpenBlock {
     final Kind kind;
     final int toolIndex;
     final String prefilledInput;
     boolean sentArguments;
 
-    Block(Kind kind, int toolIndex, String prefilledInput) {
+    OpenBlock(Kind kind, int toolIndex, String prefilledInput) {
       this.kind = kind;
       this.toolIndex = toolIndex;
       this.prefilledInput = prefilledInput;
     }
   }
 
-  private static final Block IGNORED = new Block(Kind.IGNORED, -1, "");
+  private static final OpenBlock IGNORED = new OpenBlock(Kind.IGNORED, -1, "");
 
   private final AnswerShape shape;
   private final long created;
-  private final Map<Integer, Block> blocks = new HashMap<>();
+  private final Map<Integer, OpenBlock> blocks = new HashMap<>();
   private String id = AnthropicResponseMapper.ID_PREFIX;
   private String model = "";
   private boolean roleSent;
   private boolean finishSent;
   private boolean stopped;
   private int toolCalls;
-  private int inputTokens;
-  private int cacheCreationTokens;
-  private int cacheReadTokens;
-  private int outputTokens;
+  private Tokens tokens = Tokens.NONE;
+  private final UpstreamJsonReader json = new UpstreamJsonReader("a stream event");
 
   public AnthropicStreamDecoder(AnswerShape shape, long createdEpochSeconds) {
     this.shape = shape;
@@ -62,15 +63,18 @@ public final class AnthropicStreamDecoder {
 
   public List<ChatChunk> decode(SseEvent event) {
     if (stopped || event.data().isEmpty()) return List.of();
-    JsonNode root = UpstreamJson.object(event.data().toArrayUnsafe(), "a stream event");
-    return switch (root.path("type").asText(event.event())) {
-      case "message_start" -> onMessageStart(root.path("message"));
-      case "content_block_start" -> onBlockStart(root.path("index").asInt(), root.path("content_block"));
-      case "content_block_delta" -> onBlockDelta(root.path("index").asInt(), root.path("delta"));
-      case "content_block_stop" -> onBlockStop(root.path("index").asInt());
-      case "message_delta" -> onMessageDelta(root);
+    AnthropicStreamEvent e;
+    try (UpstreamJsonReader r = json.read(event.data())) {
+      e = AnthropicStreamEvent.read(r, event.event(), tokens);
+    }
+    return switch (e.type()) {
+      case "message_start" -> onMessageStart(e.message());
+      case "content_block_start" -> onBlockStart(e.index(), e.block());
+      case "content_block_delta" -> onBlockDelta(e.index(), e.delta());
+      case "content_block_stop" -> onBlockStop(e.index());
+      case "message_delta" -> onMessageDelta(e);
       case "message_stop" -> onMessageStop();
-      case "error" -> throw AnthropicErrors.ofStreamEvent(root.path("error")).exception();
+      case "error" -> throw AnthropicErrors.ofStreamEvent(e.error()).exception();
       default -> List.of(); // ping, and event types Anthropic may add later
     };
   }
@@ -83,38 +87,37 @@ public final class AnthropicStreamDecoder {
     return List.of();
   }
 
-  private List<ChatChunk> onMessageStart(JsonNode message) {
-    id = AnthropicResponseMapper.ID_PREFIX + message.path("id").asText("");
-    model = message.path("model").asText("");
-    readUsage(message.path("usage"));
+  private List<ChatChunk> onMessageStart(Message message) {
+    id = AnthropicResponseMapper.ID_PREFIX + message.id();
+    model = message.model();
+    tokens = message.usage();
     return emit(new Delta(Optional.of("assistant"), Optional.of(""), Optional.empty(), List.of()));
   }
 
-  private List<ChatChunk> onBlockStart(int index, JsonNode block) {
-    switch (block.path("type").asText("")) {
+  private List<ChatChunk> onBlockStart(int index, Block block) {
+    switch (block.type()) {
       case "text" -> {
         // A forced JSON answer is the tool's input alone; text around it would break the JSON.
         if (shape.jsonTool().isPresent()) break;
-        blocks.put(index, new Block(Kind.TEXT, -1, ""));
-        return text(block.path("text").asText(""));
+        blocks.put(index, new OpenBlock(Kind.TEXT, -1, ""));
+        return text(block.text());
       }
       case "thinking" -> {
         if (!shape.showThinking()) break;
-        blocks.put(index, new Block(Kind.THINKING, -1, ""));
-        String thinking = block.path("thinking").asText("");
+        blocks.put(index, new OpenBlock(Kind.THINKING, -1, ""));
+        String thinking = block.thinking();
         return thinking.isEmpty() ? List.of() : emit(Delta.reasoning(thinking));
       }
       case "tool_use" -> {
-        String name = block.path("name").asText("");
-        JsonNode input = block.path("input");
-        String prefilled = input.isObject() && !input.isEmpty() ? input.toString() : "{}";
+        String name = block.name();
+        String prefilled = block.input();
         if (shape.isJsonAnswer(name)) {
-          blocks.put(index, new Block(Kind.JSON_ANSWER, -1, prefilled));
+          blocks.put(index, new OpenBlock(Kind.JSON_ANSWER, -1, prefilled));
           return List.of();
         }
         int toolIndex = toolCalls++;
-        blocks.put(index, new Block(Kind.TOOL_CALL, toolIndex, prefilled));
-        return emit(Delta.toolCalls(List.of(ToolCallDelta.start(toolIndex, block.path("id").asText(""), name, ""))));
+        blocks.put(index, new OpenBlock(Kind.TOOL_CALL, toolIndex, prefilled));
+        return emit(Delta.toolCalls(List.of(ToolCallDelta.start(toolIndex, block.id(), name, ""))));
       }
       default -> { }
     }
@@ -122,27 +125,27 @@ public final class AnthropicStreamDecoder {
     return List.of();
   }
 
-  private List<ChatChunk> onBlockDelta(int index, JsonNode delta) {
-    Block block = blocks.getOrDefault(index, IGNORED);
-    return switch (delta.path("type").asText("")) {
-      case "text_delta" -> block.kind == Kind.TEXT ? text(delta.path("text").asText("")) : List.of();
+  private List<ChatChunk> onBlockDelta(int index, BlockDelta delta) {
+    OpenBlock block = blocks.getOrDefault(index, IGNORED);
+    return switch (delta.type()) {
+      case "text_delta" -> block.kind == Kind.TEXT ? text(delta.text()) : List.of();
       case "thinking_delta" -> {
-        String thinking = delta.path("thinking").asText("");
+        String thinking = delta.thinking();
         yield block.kind == Kind.THINKING && !thinking.isEmpty() ? emit(Delta.reasoning(thinking)) : List.of();
       }
-      case "input_json_delta" -> arguments(block, delta.path("partial_json").asText(""));
+      case "input_json_delta" -> arguments(block, delta.partialJson());
       default -> List.of(); // signature_delta, citations_delta: no OpenAI counterpart
     };
   }
 
   private List<ChatChunk> onBlockStop(int index) {
-    Block block = blocks.remove(index);
+    OpenBlock block = blocks.remove(index);
     // A call without arguments streams only "", which is not JSON; the client must still get an object.
     if (block != null && !block.sentArguments) return arguments(block, block.prefilledInput);
     return List.of();
   }
 
-  private List<ChatChunk> arguments(Block block, String fragment) {
+  private List<ChatChunk> arguments(OpenBlock block, String fragment) {
     if (fragment.isEmpty()) return List.of();
     if (block.kind == Kind.TOOL_CALL) {
       block.sentArguments = true;
@@ -155,17 +158,18 @@ public final class AnthropicStreamDecoder {
     return List.of();
   }
 
-  private List<ChatChunk> onMessageDelta(JsonNode root) {
-    readUsage(root.path("usage"));
-    JsonNode stopReason = root.path("delta").path("stop_reason");
-    if (finishSent || !stopReason.isTextual()) return List.of();
-    return finish(AnthropicResponseMapper.finishReason(stopReason.asText(), toolCalls > 0));
+  private List<ChatChunk> onMessageDelta(AnthropicStreamEvent e) {
+    tokens = e.usage();
+    Optional<String> stopReason = e.delta().stopReason();
+    if (finishSent || stopReason.isEmpty()) return List.of();
+    return finish(AnthropicResponseMapper.finishReason(stopReason.get(), toolCalls > 0));
   }
 
   private List<ChatChunk> onMessageStop() {
-    stopped = true;
+    stopped = true; // nothing after it is read
+    json.end();
     ChatChunk usage = ChatChunk.usage(id, created, model,
-        AnthropicResponseMapper.usage(inputTokens, cacheCreationTokens, cacheReadTokens, outputTokens));
+        AnthropicResponseMapper.usage(tokens.input(), tokens.cacheCreation(), tokens.cacheRead(), tokens.output()));
     if (finishSent) return List.of(usage);
     List<ChatChunk> finish = finish(toolCalls > 0 ? FinishReason.TOOL_CALLS : FinishReason.STOP);
     return List.of(finish.get(0), usage);
@@ -186,14 +190,5 @@ public final class AnthropicStreamDecoder {
     Delta d = roleSent ? delta : delta.withRole("assistant");
     roleSent = true;
     return List.of(ChatChunk.of(id, created, model, ChunkChoice.of(d)));
-  }
-
-  /** Usage is cumulative: {@code message_delta} repeats and updates what {@code message_start} said. */
-  private void readUsage(JsonNode u) {
-    if (!u.isObject()) return;
-    inputTokens = u.path("input_tokens").asInt(inputTokens);
-    cacheCreationTokens = u.path("cache_creation_input_tokens").asInt(cacheCreationTokens);
-    cacheReadTokens = u.path("cache_read_input_tokens").asInt(cacheReadTokens);
-    outputTokens = u.path("output_tokens").asInt(outputTokens);
   }
 }

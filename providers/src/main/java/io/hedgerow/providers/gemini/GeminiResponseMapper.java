@@ -67,14 +67,17 @@ public final class GeminiResponseMapper {
       Optional<String> reasoningContent = thoughts.length() == 0 ? Optional.empty() : Optional.of(thoughts.toString());
       choices.add(new CompletionChoice(c.path("index").asInt(choices.size()),
           new AssistantMessage(content, reasoningContent, List.copyOf(calls)),
-          finishReason(c.path("finishReason").asText(""), !calls.isEmpty(), c)));
+          finishReason(c.path("finishReason").asText(""), !calls.isEmpty(), c.path("finishMessage").asText(""))));
     }
     return new ChatCompletion(id, created, model, List.copyOf(choices), usage);
   }
 
   /** One id per answer, taken from Gemini's {@code responseId} so logs on both sides can be matched. */
   static String completionId(JsonNode root) {
-    String responseId = root.path("responseId").asText("");
+    return completionId(root.path("responseId").asText(""));
+  }
+
+  static String completionId(String responseId) {
     return "chatcmpl-" + (responseId.isEmpty() ? randomId(24) : responseId);
   }
 
@@ -115,27 +118,30 @@ public final class GeminiResponseMapper {
    * the tool protocol, and a retry elsewhere may succeed); reasons OpenAI has no word for end as
    * {@code stop}.
    */
-  static FinishReason finishReason(String reason, boolean hadToolCalls, JsonNode candidate) {
+  static FinishReason finishReason(String reason, boolean hadToolCalls, String finishMessage) {
     return switch (reason) {
       case "MAX_TOKENS" -> FinishReason.LENGTH;
       case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> FinishReason.CONTENT_FILTER;
       case "MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL" -> {
-        String detail = candidate.path("finishMessage").asText("");
         throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream model ended with " + reason
-            + (detail.isEmpty() ? "." : ": " + detail)).exception();
+            + (finishMessage.isEmpty() ? "." : ": " + finishMessage)).exception();
       }
       default -> hadToolCalls ? FinishReason.TOOL_CALLS : FinishReason.STOP;
     };
   }
 
-  /**
-   * Gemini's {@code usageMetadata} in OpenAI's terms. Thought tokens are billed as output, so they count
-   * in {@code completion_tokens} and are reported again as {@code reasoning_tokens}.
-   */
+  /** Gemini's {@code usageMetadata} in OpenAI's terms (a stream's frames are read by {@link GeminiStreamFrame}). */
   static Optional<Usage> usage(JsonNode u) {
     if (u == null || !u.isObject()) return Optional.empty();
-    int thoughts = u.path("thoughtsTokenCount").asInt(0);
-    return Optional.of(new Usage(u.path("promptTokenCount").asInt(0), u.path("candidatesTokenCount").asInt(0) + thoughts,
-        u.path("cachedContentTokenCount").asInt(0), thoughts));
+    return Optional.of(usage(u.path("promptTokenCount").asInt(0), u.path("candidatesTokenCount").asInt(0),
+        u.path("cachedContentTokenCount").asInt(0), u.path("thoughtsTokenCount").asInt(0)));
+  }
+
+  /**
+   * Gemini's token counts in OpenAI's terms. Thought tokens are billed as output, so they count in
+   * {@code completion_tokens} and are reported again as {@code reasoning_tokens}.
+   */
+  static Usage usage(int prompt, int candidates, int cached, int thoughts) {
+    return new Usage(prompt, candidates + thoughts, cached, thoughts);
   }
 }

@@ -7,10 +7,12 @@ import io.hedgerow.providers.chat.Delta;
 import io.hedgerow.providers.chat.FinishReason;
 import io.hedgerow.providers.chat.ToolCallDelta;
 import io.hedgerow.providers.chat.Usage;
+import io.hedgerow.providers.gemini.GeminiStreamFrame.Candidate;
+import io.hedgerow.providers.gemini.GeminiStreamFrame.Part;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.SseEvent;
 import io.hedgerow.providers.upstream.UpstreamError;
-import io.hedgerow.providers.upstream.UpstreamJson;
+import io.hedgerow.providers.upstream.UpstreamJsonReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,13 +35,14 @@ public final class GeminiStreamDecoder {
   private final boolean reasoning;
   private final long created;
   private final Supplier<String> callIds;
-  private final TreeMap<Integer, Candidate> candidates = new TreeMap<>();
+  private final TreeMap<Integer, Choice> choices = new TreeMap<>();
+  private final UpstreamJsonReader json = new UpstreamJsonReader("a stream frame");
   private String id;
   private String model;
   private Usage usage;
 
-  /** What one choice has sent so far. */
-  private static final class Candidate {
+  /** What one choice (one of Gemini's candidates) has sent so far. */
+  private static final class Choice {
     boolean started;
     boolean finished;
     int nextToolIndex;
@@ -59,40 +62,42 @@ public final class GeminiStreamDecoder {
   public List<ChatChunk> accept(SseEvent event) {
     if (event == END_OF_STREAM) return end();
     if (event.data().isEmpty()) return List.of();
-    JsonNode root = UpstreamJson.object(event.data().toArrayUnsafe(), "a stream frame");
-    if (root.has("error")) throw GeminiErrors.classify(0, root.get("error"), Optional.empty()).exception();
-    if (id == null) {
-      id = GeminiResponseMapper.completionId(root);
-      model = root.path("modelVersion").asText(fallbackModel);
+    GeminiStreamFrame frame;
+    try (UpstreamJsonReader r = json.read(event.data())) {
+      frame = GeminiStreamFrame.read(r, id == null, fallbackModel);
     }
-    GeminiResponseMapper.usage(root.get("usageMetadata")).ifPresent(u -> usage = u);
-    JsonNode candidateNodes = root.path("candidates");
-    if (candidateNodes.isEmpty()) {
-      if (!GeminiResponseMapper.isBlocked(root)) return List.of(); // a usage-only frame
-      Candidate c = candidates.computeIfAbsent(0, i -> new Candidate());
+    if (frame.error().isPresent()) throw GeminiErrors.classify(0, frame.error().get(), Optional.empty()).exception();
+    if (id == null) {
+      id = GeminiResponseMapper.completionId(frame.responseId());
+      model = frame.model();
+    }
+    frame.usage().ifPresent(u -> usage = u);
+    if (frame.candidates().isEmpty()) {
+      if (!frame.promptBlocked()) return List.of(); // a usage-only frame
+      Choice c = choices.computeIfAbsent(0, i -> new Choice());
       c.started = true;
       c.finished = true;
       return List.of(chunk(new ChunkChoice(0, Delta.EMPTY.withRole("assistant"), Optional.of(FinishReason.CONTENT_FILTER))));
     }
     List<ChatChunk> out = new ArrayList<>(2);
-    for (JsonNode node : candidateNodes) candidate(node, out);
+    for (Candidate candidate : frame.candidates()) candidate(candidate, out);
     return out;
   }
 
-  private void candidate(JsonNode node, List<ChatChunk> out) {
-    int index = node.path("index").asInt(0);
-    Candidate c = candidates.computeIfAbsent(index, i -> new Candidate());
+  private void candidate(Candidate candidate, List<ChatChunk> out) {
+    int index = candidate.index();
+    Choice c = choices.computeIfAbsent(index, i -> new Choice());
     StringBuilder text = new StringBuilder();
     StringBuilder thoughts = new StringBuilder();
     List<ToolCallDelta> calls = new ArrayList<>(0);
-    for (JsonNode part : node.path("content").path("parts")) {
-      JsonNode call = part.get("functionCall");
-      if (call != null) {
+    for (Part part : candidate.parts()) {
+      if (part.functionCall().isPresent()) {
+        JsonNode call = part.functionCall().get();
         calls.add(ToolCallDelta.start(c.nextToolIndex++, callIds.get(), call.path("name").asText(""),
             GeminiResponseMapper.arguments(call)));
-      } else if (part.has("text")) {
-        if (!GeminiResponseMapper.isThought(part)) text.append(part.get("text").asText());
-        else if (reasoning) thoughts.append(part.get("text").asText());
+      } else if (part.text().isPresent()) {
+        if (!part.thought()) text.append(part.text().get());
+        else if (reasoning) thoughts.append(part.text().get());
       }
     }
     if (text.length() > 0 || thoughts.length() > 0 || !calls.isEmpty()) {
@@ -100,16 +105,16 @@ public final class GeminiStreamDecoder {
           thoughts.length() > 0 ? Optional.of(thoughts.toString()) : Optional.empty(), List.copyOf(calls));
       out.add(chunk(new ChunkChoice(index, opening(c, d), Optional.empty())));
     }
-    String reason = node.path("finishReason").asText("");
+    String reason = candidate.finishReason();
     if (!reason.isEmpty() && !c.finished) {
-      FinishReason f = GeminiResponseMapper.finishReason(reason, c.nextToolIndex > 0, node);
+      FinishReason f = GeminiResponseMapper.finishReason(reason, c.nextToolIndex > 0, candidate.finishMessage());
       c.finished = true;
       out.add(chunk(new ChunkChoice(index, opening(c, Delta.EMPTY), Optional.of(f))));
     }
   }
 
   /** OpenAI clients expect the role on a choice's first delta. */
-  private static Delta opening(Candidate c, Delta d) {
+  private static Delta opening(Choice c, Delta d) {
     if (c.started) return d;
     c.started = true;
     return d.withRole("assistant");
@@ -124,7 +129,8 @@ public final class GeminiStreamDecoder {
    * before every choice finished was cut, not completed.
    */
   private List<ChatChunk> end() {
-    boolean complete = !candidates.isEmpty() && candidates.values().stream().allMatch(c -> c.finished);
+    json.end();
+    boolean complete = !choices.isEmpty() && choices.values().stream().allMatch(c -> c.finished);
     if (!complete) {
       throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200,
           "The upstream stream ended early, before a finish reason.").exception();

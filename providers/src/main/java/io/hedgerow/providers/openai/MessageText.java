@@ -11,8 +11,12 @@ import java.util.Optional;
 record MessageText(Optional<String> content, Optional<String> reasoning) {
 
   static MessageText of(JsonNode message) {
-    JsonNode content = message.path("content");
-    Optional<String> reasoning = string(message.get("reasoning_content")).or(() -> string(message.get("reasoning")));
+    return of(message.path("content"),
+        string(message.get("reasoning_content")).or(() -> string(message.get("reasoning"))));
+  }
+
+  /** {@code content} as sent (a string, a list of parts, or anything else, which carries no text) and the reasoning sent beside it. */
+  static MessageText of(JsonNode content, Optional<String> reasoning) {
     if (!content.isArray()) return new MessageText(string(content), reasoning);
     StringBuilder text = new StringBuilder();
     StringBuilder thinking = new StringBuilder();

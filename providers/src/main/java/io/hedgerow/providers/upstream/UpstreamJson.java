@@ -14,11 +14,15 @@ public final class UpstreamJson {
     try {
       root = Json.MAPPER.readTree(bytes);
     } catch (IOException e) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream sent " + what + " that is not JSON.").exception();
+      throw notJson(what).exception();
     }
     if (root == null || !root.isObject()) {
       throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream sent " + what + " that is not a JSON object.").exception();
     }
     return root;
+  }
+
+  static UpstreamError notJson(String what) {
+    return UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream sent " + what + " that is not JSON.");
   }
 }

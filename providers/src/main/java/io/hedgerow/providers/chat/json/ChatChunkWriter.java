@@ -1,7 +1,6 @@
 package io.hedgerow.providers.chat.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.hedgerow.providers.chat.ChatChunk;
 import io.hedgerow.providers.chat.ChunkChoice;
 import io.hedgerow.providers.chat.Delta;
@@ -22,15 +21,19 @@ public final class ChatChunkWriter {
   private ChatChunkWriter() {}
 
   public static byte[] sseFrame(ChatChunk chunk, boolean usageField) {
-    try (ByteArrayBuilder out = new ByteArrayBuilder(256)) {
-      out.write(DATA);
-      try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
-        write(g, chunk, usageField);
-      }
-      out.write(END);
-      return out.toByteArray();
+    FrameBuffer frame = FrameBuffer.ofThisThread();
+    try {
+      frame.bytes.write(DATA);
+      write(frame.json, chunk, usageField);
+      frame.json.flush(); // the JSON into bytes, before the frame's end
+      frame.bytes.write(END);
+      return frame.take();
     } catch (IOException e) {
+      frame.discard();
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      frame.discard();
+      throw e;
     }
   }
 
