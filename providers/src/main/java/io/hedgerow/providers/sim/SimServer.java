@@ -3,6 +3,7 @@ package io.hedgerow.providers.sim;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -29,6 +30,9 @@ import org.apache.pekko.util.ByteString;
  */
 public final class SimServer {
 
+    /** Connections waiting to be accepted; the kernel caps it at net.core.somaxconn. */
+    static final int LISTEN_BACKLOG = 4096;
+
     private final SimSettings settings;
     private final Tcp.ServerBinding binding;
     private final SharedKillSwitch openConnections;
@@ -53,8 +57,11 @@ public final class SimServer {
         ServerSettings serverSettings = serverSettings(system);
         // Raw TCP under Pekko's HTTP server layer, rather than Http().bind, because only at this level can a
         // simulated reset close a connection without Pekko answering the pending request with a 500.
+        // The listen backlog is LISTEN_BACKLOG rather than Pekko's 100: when a load test opens connections
+        // faster than a busy simulator accepts them, a full backlog drops SYNs, and the retransmissions (1 s,
+        // 3 s, 7 s ...) outlast the client's connecting timeout, which reads as an upstream failure.
         return Tcp.get(system)
-                .bind("127.0.0.1", settings.port())
+                .bind("127.0.0.1", settings.port(), LISTEN_BACKLOG, List.of(), false, Optional.empty())
                 .toMat(Sink.foreach(connection -> connection.handleWith(
                         connectionFlow(system, serverSettings, routes, openConnections), system)), Keep.left())
                 .run(system)
