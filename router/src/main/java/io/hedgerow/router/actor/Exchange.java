@@ -12,9 +12,9 @@ import io.hedgerow.router.actor.ProviderActor.RejectReason;
 import io.hedgerow.router.hedging.HedgeBudget;
 import io.hedgerow.router.limits.TokenEstimate;
 import io.hedgerow.router.limits.TokenEstimator;
+import io.hedgerow.router.config.AttemptTimeouts;
 import io.hedgerow.router.routing.Candidate;
 import io.hedgerow.router.routing.Route;
-import io.hedgerow.router.config.AttemptTimeouts;
 import io.hedgerow.router.stream.AttemptDeadlines;
 import io.hedgerow.router.stream.AttemptPipeline;
 import io.hedgerow.router.stream.HedgeLost;
@@ -49,7 +49,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * that granted the permit, from its own TTFT), it starts the same request on the next candidate that is
  * healthy and has capacity now, within the route's hedge budget. The first attempt to produce a token
  * wins: the others are aborted (their upstream connections closed) and the winning stream goes to the
- * client. Tokens never pass through this actor.
+ * client. Tokens never pass through this actor, except for a plain request on a route that does not hedge:
+ * that is one plain upstream call, whose whole answer this actor hands over.
  *
  * <p>When every candidate has refused, it tries once more where that is likely to help: an open
  * circuit that closes soonest is forced, and a full provider that frees soonest is waited for in its
