@@ -20,7 +20,6 @@ import io.hedgerow.router.stream.AttemptPipeline;
 import io.hedgerow.router.stream.HedgeLost;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,11 +74,26 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   /** A plain attempt's deadline passed without an answer; also the timer's key. */
   private record AnswerDeadline(int attempt) implements Command {}
 
-  /** One upstream attempt under way; {@code abort} ends it as a loser (a streamed attempt's kill switch). */
-  private record Attempt(int id, Candidate candidate, boolean hedge, Runnable abort) {}
+  /**
+   * One upstream attempt under way. A streamed attempt has a kill switch and its stream returns the permit;
+   * a plain one (no kill switch) has its permit returned by this exchange.
+   */
+  private record Attempt(int id, Candidate candidate, boolean hedge, Permit permit, long started,
+      Optional<UniqueKillSwitch> killSwitch) {
 
-  /** What a plain attempt needs for its permit, which the exchange returns itself. */
-  private record PlainAttempt(Permit permit, long started) {}
+    boolean plain() {
+      return killSwitch.isEmpty();
+    }
+
+    Duration elapsed() {
+      return since(started);
+    }
+
+    /** Ends it as a loser: a streamed attempt through its kill switch, a plain one by returning its permit. */
+    void abort() {
+      killSwitch.ifPresentOrElse(k -> k.abort(HedgeLost.INSTANCE), () -> permit.release(new Outcome.Cancelled(elapsed())));
+    }
+  }
 
   private static final UpstreamError NO_CONTENT = UpstreamError.of(ErrorClass.SERVER_ERROR, 200,
       "The upstream ended its answer without any content.");
@@ -108,7 +122,6 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   private TokenEstimate exactEstimate;
   private TokenEstimate approximateEstimate;
   private final Map<Integer, Attempt> running = new LinkedHashMap<>();
-  private final Map<Integer, PlainAttempt> plainAttempts = new HashMap<>(2);
   private final List<Refusal> refusals = new ArrayList<>();
   private PendingAsk pending;
   private int nextCandidate;
@@ -259,8 +272,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
         .prefixAndTail(1)
         .toMat(Sink.head(), Keep.both())
         .run(materializer);
-    UniqueKillSwitch killSwitch = run.first();
-    running.put(id, new Attempt(id, candidate, hedge, () -> killSwitch.abort(HedgeLost.INSTANCE)));
+    running.put(id, new Attempt(id, candidate, hedge, permit, System.nanoTime(), Optional.of(run.first())));
     getContext().pipeToSelf(DirectFuture.of(run.second()), (Pair<List<ChatChunk>, Source<ChatChunk, NotUsed>> first, Throwable failure) -> {
       if (failure != null) return new AttemptFailed(id, UpstreamClient.asUpstream(failure).error());
       if (first.first().isEmpty() || !first.first().get(0).isDecisive()) {
@@ -282,9 +294,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   private void startPlainAttempt(Candidate candidate, Permit permit) {
     int id = attemptsStarted++;
     ProviderHandle provider = providers.get(candidate.provider());
-    long started = System.nanoTime();
-    running.put(id, new Attempt(id, candidate, false, () -> permit.release(new Outcome.Cancelled(since(started)))));
-    plainAttempts.put(id, new PlainAttempt(permit, started));
+    running.put(id, new Attempt(id, candidate, false, permit, System.nanoTime(), Optional.empty()));
     timers.startSingleTimer(new AnswerDeadline(id), new AnswerDeadline(id), AttemptDeadlines.forWholeAnswer(timeoutsOf(provider)));
     getContext().pipeToSelf(provider.adapter().completeChat(request, candidate.upstreamModel()),
         (ChatCompletion completion, Throwable failure) -> failure != null
@@ -327,16 +337,15 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   }
 
   private Behavior<Command> onAnswered(Answered msg) {
-    PlainAttempt plain = plainAttempts.remove(msg.attempt());
     Attempt winner = running.remove(msg.attempt());
-    if (winner == null || plain == null) return this; // its deadline passed first
+    if (winner == null) return this; // its deadline passed first
     timers.cancel(new AnswerDeadline(msg.attempt()));
     if (msg.completion().choices().isEmpty()) {
-      plain.permit().release(new Outcome.Failed(ErrorClass.SERVER_ERROR, since(plain.started())));
+      winner.permit().release(new Outcome.Failed(ErrorClass.SERVER_ERROR, winner.elapsed()));
       return failed(winner, NO_CONTENT);
     }
-    Duration latency = since(plain.started());
-    plain.permit().release(new Outcome.Succeeded(latency, Optional.of(latency), msg.completion().usage()));
+    Duration latency = winner.elapsed();
+    winner.permit().release(new Outcome.Succeeded(latency, Optional.of(latency), msg.completion().usage()));
     abortOthers();
     replyTo.tell(new ExchangeReply.Completed(winner.candidate().provider(), attemptsStarted, msg.completion()));
     return finish();
@@ -352,10 +361,9 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   private Behavior<Command> onAttemptFailed(AttemptFailed msg) {
     Attempt failed = running.remove(msg.attempt());
     if (failed == null) return this;
-    PlainAttempt plain = plainAttempts.remove(msg.attempt());
-    if (plain != null) {
+    if (failed.plain()) {
       timers.cancel(new AnswerDeadline(msg.attempt()));
-      plain.permit().release(new Outcome.Failed(msg.error().errorClass(), since(plain.started()), msg.error().retryAfter()));
+      failed.permit().release(new Outcome.Failed(msg.error().errorClass(), failed.elapsed(), msg.error().retryAfter()));
     }
     return failed(failed, msg.error());
   }
@@ -378,10 +386,9 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
     for (Attempt other : running.values()) {
       timers.cancel(new FirstTokenDeadline(other.id()));
       timers.cancel(new AnswerDeadline(other.id()));
-      other.abort().run();
+      other.abort();
     }
     running.clear();
-    plainAttempts.clear();
   }
 
   /** Stopped with a plain attempt still out (it cannot be, short of a bug): its permit must come back all the same. */

@@ -70,7 +70,7 @@ class AttemptPipelineTest {
 
       @Override
       public CompletionStage<ChatCompletion> completeChat(ChatRequest r, String upstreamModel) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("an attempt pipeline only streams"));
       }
     };
   }
