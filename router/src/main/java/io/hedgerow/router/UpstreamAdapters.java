@@ -4,6 +4,7 @@ import io.hedgerow.providers.ProviderAdapter;
 import io.hedgerow.providers.ProviderKinds;
 import io.hedgerow.providers.upstream.UpstreamClient;
 import io.hedgerow.providers.upstream.UpstreamObserver;
+import io.hedgerow.providers.upstream.http1.Http1Client;
 import io.hedgerow.router.actor.ProviderActor;
 import io.hedgerow.router.actor.Router;
 import io.hedgerow.router.config.GatewaySettings;
@@ -13,16 +14,17 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Builds each configured provider's adapter of its kind, over an HTTP client of its own (the connection
- * pools are shared anyway) that tells the provider's actor the rate-limit headers of every response.
+ * Builds each configured provider's adapter of its kind, over the gateway's one upstream HTTP client (its
+ * connection pools are per origin), telling the provider's actor the rate-limit headers of every response.
  */
 final class UpstreamAdapters implements Router.Adapters {
-  private final ActorSystem<?> system;
+  private final Http1Client http;
   private final GatewaySettings settings;
 
   UpstreamAdapters(ActorSystem<?> system, GatewaySettings settings) {
-    this.system = system;
+    this.http = new Http1Client(settings.upstreamConnections());
     this.settings = settings;
+    system.getWhenTerminated().thenRun(http::close);
   }
 
   @Override
@@ -37,7 +39,7 @@ final class UpstreamAdapters implements Router.Adapters {
 
   private ProviderAdapter adapter(ProviderConfig provider, UpstreamObserver observer) {
     UpstreamClient client = new UpstreamClient(
-        system, settings.maxUpstreamResponseBytes(), settings.maxUpstreamEventBytes(), observer);
+        http, settings.maxUpstreamResponseBytes(), settings.maxUpstreamEventBytes(), observer);
     return ProviderKinds.of(provider.adapter().kind()).orElseThrow().factory().create(provider.adapter(), client);
   }
 }

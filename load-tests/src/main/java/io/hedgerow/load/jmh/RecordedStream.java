@@ -40,7 +40,7 @@ final class RecordedStream {
 
   /**
    * The events of an LF-framed {@code .sse} recording. Each event's data is a view into the recording's
-   * bytes, as {@code SseFraming} hands over a view into the bytes read from the connection, so a decoder
+   * bytes, as {@code UpstreamEvents} hands over a view into the bytes read from the connection, so a decoder
    * reads it just as it does in the gateway.
    */
   static List<SseEvent> sseEvents(String path) {

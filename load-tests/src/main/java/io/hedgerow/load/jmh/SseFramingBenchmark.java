@@ -1,7 +1,6 @@
 package io.hedgerow.load.jmh;
 
 import io.hedgerow.providers.upstream.SseEvent;
-import io.hedgerow.providers.upstream.SseFraming;
 import io.hedgerow.providers.upstream.SseParser;
 import org.openjdk.jmh.infra.Blackhole;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link SseParser}, what the {@link SseFraming} stage runs: upstream bytes cut into SSE events, per
+ * {@link SseParser}, what the {@code UpstreamEvents} source runs: upstream bytes cut into SSE events, per
  * event, with no stream around it. The bytes arrive one event per {@link ByteString}, as a paced token
  * stream comes off the connection.
  */

@@ -7,6 +7,7 @@ import io.hedgerow.providers.ProviderKind;
 import io.hedgerow.providers.ProviderKinds;
 import io.hedgerow.providers.ProviderSettings;
 import io.hedgerow.providers.upstream.ApiKey;
+import io.hedgerow.providers.upstream.http1.Http1Settings;
 import io.hedgerow.router.hedging.HedgingSettings;
 import io.hedgerow.router.routing.Candidate;
 import io.hedgerow.router.routing.Route;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * gateway with the config path and what is wrong, never a half-working gateway.
  */
 public record GatewaySettings(
-    HttpSettings http, int maxUpstreamResponseBytes, int maxUpstreamEventBytes,
+    HttpSettings http, int maxUpstreamResponseBytes, int maxUpstreamEventBytes, Http1Settings upstreamConnections,
     Map<String, ProviderConfig> providers, RouteTable routes) {
 
   private static final Logger log = LoggerFactory.getLogger(GatewaySettings.class);
@@ -91,8 +92,23 @@ public record GatewaySettings(
         HttpSettings.fromConfig(h.getConfig("http")),
         (int) Math.min(Integer.MAX_VALUE, h.getBytes("upstream.max-response-size")),
         (int) Math.min(Integer.MAX_VALUE, h.getBytes("upstream.max-event-size")),
+        upstreamConnections(h.getConfig("upstream.connections"), "hedgerow.upstream.connections"),
         Map.copyOf(providers),
         new RouteTable(routes, providers.keySet()));
+  }
+
+  private static Http1Settings upstreamConnections(Config c, String path) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int ioThreads = c.getString("io-threads").equals("auto") ? Math.max(1, cores / 4) : c.getInt("io-threads");
+    try {
+      return new Http1Settings(ioThreads, c.getInt("max-connections-per-host"), c.getInt("max-waiting-per-host"),
+          c.getDuration("connect-timeout"), c.getDuration("idle-timeout"), c.getDuration("response-idle-timeout"),
+          64 * 1024, 64 * 1024, javax.net.ssl.SSLContext.getDefault());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(path, e.getMessage());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("No default TLS context", e);
+    }
   }
 
   private static ProviderConfig provider(
