@@ -136,19 +136,18 @@ SIM_PID=$!; PIDS+=($SIM_PID)
 # What stands between one provider and STREAMS concurrent streams, with the shipped defaults in brackets:
 #   hedgerow.providers.<p>.limits.max-concurrent [256]: attempts in flight; beyond it requests queue
 #     (queue-size 1000, queue-timeout 2s) and then get 429;
-#   pekko.http.host-connection-pool.max-connections [512]: upstream connections per provider host; a
-#     streamed answer holds its connection until it ends, so this caps concurrent streams per provider;
-#   pekko.http.host-connection-pool.max-open-requests [4096]: requests the pool accepts (in flight plus
-#     waiting); beyond it they fail at once (a power of 2);
+#   hedgerow.upstream.connections.max-connections-per-host [512]: upstream connections per provider host;
+#     a streamed answer holds its connection until it ends, so this caps concurrent streams per provider;
+#   hedgerow.upstream.connections.max-waiting-per-host [4096]: requests waiting for a connection past
+#     that; beyond it they fail at once;
 #   pekko.http.server.max-connections [1024]: client connections the server accepts at once;
 #   pekko.http.server.backlog [100]: the listen backlog, for a fast ramp.
 # Pekko's per-connection header-value cache, which copies the parser's tables (about 4.8 KiB) into every
-# connection, on both sides, is on in the gateway as shipped; this benchmark turns it off (HEADER_CACHE=0),
-# as a deployment holding thousands of streams should (reference.conf says how); HEADER_CACHE=12 keeps it.
-POOL_REQUESTS=1; while (( POOL_REQUESTS < STREAMS + 64 )); do POOL_REQUESTS=$(( POOL_REQUESTS * 2 )); done
+# client connection, is on in the gateway as shipped; this benchmark turns it off (HEADER_CACHE=0), as a
+# deployment holding thousands of streams should (reference.conf says how); HEADER_CACHE=12 keeps it.
 CACHE_CONF=""
 if [[ -n "$HEADER_CACHE" ]]; then
-  CACHE_CONF="server.parsing.header-cache.default = $HEADER_CACHE, client.parsing.header-cache.default = $HEADER_CACHE"
+  CACHE_CONF="server.parsing.header-cache.default = $HEADER_CACHE"
 fi
 cat >"$WORK/gateway.conf" <<CONF
 hedgerow {
@@ -159,10 +158,10 @@ hedgerow {
     limits { max-concurrent = $STREAMS, queue-size = 1000 }
   }
   models.drip { provider = drip, upstream-model = "sim-drip" }
+  upstream.connections { max-connections-per-host = $STREAMS, max-waiting-per-host = $(( STREAMS + 64 )) }
 }
 pekko.http {
   server { max-connections = $(( STREAMS + 256 )), backlog = 4096 }
-  host-connection-pool { max-connections = $STREAMS, max-open-requests = $POOL_REQUESTS }
   $CACHE_CONF
 }
 CONF
