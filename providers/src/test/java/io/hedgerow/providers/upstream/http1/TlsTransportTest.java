@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,10 +25,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +34,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
@@ -45,7 +41,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,43 +57,17 @@ class TlsTransportTest {
   private static final InetAddress LOOPBACK = loopback();
 
   @TempDir static Path dir;
-  private static char[] password;
+  private static ThrowawayKeys keys;
   private static KeyStore localhostKeys;
   private static KeyStore otherKeys;
   private static SSLContext client;
 
   @BeforeAll
   static void keys() throws Exception {
-    password = new BigInteger(130, new SecureRandom()).toString(32).toCharArray();
-    localhostKeys = keyPair("localhost", "CN=localhost", "san=ip:127.0.0.1,dns:localhost");
-    otherKeys = keyPair("other", "CN=other");
-    KeyStore trusted = KeyStore.getInstance("PKCS12");
-    trusted.load(null, null);
-    trusted.setCertificateEntry("localhost", localhostKeys.getCertificate("test"));
-    trusted.setCertificateEntry("other", otherKeys.getCertificate("test")); // trusted, so only the name can fail
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trusted);
-    client = SSLContext.getInstance("TLS");
-    client.init(null, tmf.getTrustManagers(), null);
-  }
-
-  /** A throwaway key pair and self-signed certificate from the JDK's keytool; nothing is kept in the repository. */
-  private static KeyStore keyPair(String name, String dname, String... ext) throws Exception {
-    Path file = dir.resolve(name + ".p12");
-    List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/keytool", "-genkeypair",
-        "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "test", "-dname", dname, "-validity", "2",
-        "-keystore", file.toString(), "-storetype", "PKCS12", "-storepass", new String(password)));
-    for (String e : ext) {
-      cmd.addAll(List.of("-ext", e));
-    }
-    Process keytool = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String output = new String(keytool.getInputStream().readAllBytes(), US_ASCII);
-    assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool failed: " + output);
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(file)) {
-      keys.load(in, password);
-    }
-    return keys;
+    keys = new ThrowawayKeys(dir);
+    localhostKeys = keys.keyPair("localhost", "CN=localhost", "san=ip:127.0.0.1,dns:localhost");
+    otherKeys = keys.keyPair("other", "CN=other");
+    client = ThrowawayKeys.clientTrusting(localhostKeys, otherKeys); // other trusted too, so only the name can fail
   }
 
   @ParameterizedTest
@@ -346,7 +315,7 @@ class TlsTransportTest {
   /** Answers GET /bytes/N with N bytes and POST /echo with its body; a thread per connection. */
   private static final class Server implements AutoCloseable {
     final ServerSocket listener = new ServerSocket();
-    final SSLContext context = SSLContext.getInstance("TLS");
+    final SSLContext context;
     final String protocol;
     final Ending ending;
     final boolean keyUpdate;
@@ -356,10 +325,8 @@ class TlsTransportTest {
     final ConcurrentLinkedQueue<List<SNIServerName>> serverNames = new ConcurrentLinkedQueue<>();
     volatile boolean failuresExpected;
 
-    Server(KeyStore keys, String protocol, Ending ending, boolean keyUpdate) throws Exception {
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, password);
-      context.init(kmf.getKeyManagers(), null, null);
+    Server(KeyStore pair, String protocol, Ending ending, boolean keyUpdate) throws Exception {
+      context = keys.server(pair);
       this.protocol = protocol;
       this.ending = ending;
       this.keyUpdate = keyUpdate;
