@@ -16,7 +16,9 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -31,13 +33,13 @@ public final class AnthropicAdapter implements ProviderAdapter {
   private static final SseEvent END_OF_STREAM = new SseEvent("hedgerow-end-of-stream", ByteString.emptyByteString());
 
   private final UpstreamClient client;
-  private final String messagesUrl;
+  private final Uri messagesUri;
   private final List<HttpHeader> headers;
   private final AnthropicRequestMapper mapper;
 
   public AnthropicAdapter(ProviderSettings settings, UpstreamClient client) {
     this.client = client;
-    this.messagesUrl = stripSlash(settings.baseUrl()) + "/v1/messages";
+    this.messagesUri = Uri.create(stripSlash(settings.baseUrl()) + "/v1/messages");
     AnthropicSettings anthropic = AnthropicSettings.from(settings.config());
     List<HttpHeader> h = new ArrayList<>();
     settings.apiKey().ifPresent(k -> h.add(RawHeader.create("x-api-key", k.value())));
@@ -78,7 +80,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
   }
 
   private HttpRequest post(AnthropicRequest call) {
-    return HttpRequest.POST(messagesUrl).withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, call.bytes());
+    return HttpRequest.create().withMethod(HttpMethods.POST).withUri(messagesUri).withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, call.bytes());
   }
 
   private static String stripSlash(String url) {

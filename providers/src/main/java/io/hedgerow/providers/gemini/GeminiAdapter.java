@@ -8,6 +8,7 @@ import io.hedgerow.providers.chat.ChatRequest;
 import io.hedgerow.providers.chat.EmbeddingRequest;
 import io.hedgerow.providers.chat.EmbeddingResult;
 import io.hedgerow.providers.chat.InvalidRequestException;
+import io.hedgerow.providers.upstream.EndpointUris;
 import io.hedgerow.providers.upstream.UpstreamClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.stream.javadsl.Source;
@@ -29,6 +31,7 @@ public final class GeminiAdapter implements ProviderAdapter {
   private final UpstreamClient client;
   private final String modelsUrl;
   private final List<HttpHeader> headers;
+  private final EndpointUris uris = new EndpointUris();
   private final GeminiRequestMapper mapper;
 
   public GeminiAdapter(ProviderSettings settings, UpstreamClient client) {
@@ -104,6 +107,6 @@ public final class GeminiAdapter implements ProviderAdapter {
   }
 
   private HttpRequest post(String url, byte[] body) {
-    return HttpRequest.POST(url).withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, body);
+    return HttpRequest.create().withMethod(HttpMethods.POST).withUri(uris.of(url)).withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, body);
   }
 }

@@ -10,6 +10,7 @@ import io.hedgerow.providers.chat.EmbeddingRequest;
 import io.hedgerow.providers.chat.EmbeddingResult;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.SseEvent;
+import io.hedgerow.providers.upstream.EndpointUris;
 import io.hedgerow.providers.upstream.UpstreamClient;
 import io.hedgerow.providers.upstream.UpstreamError;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.japi.Pair;
@@ -36,6 +38,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
   private final OpenAiPreset preset;
   private final OpenAiEndpoints endpoints;
   private final List<HttpHeader> headers;
+  private final EndpointUris uris = new EndpointUris();
 
   /** The plain {@code openai} kind. */
   public OpenAiAdapter(ProviderSettings settings, UpstreamClient client) {
@@ -110,6 +113,6 @@ public final class OpenAiAdapter implements ProviderAdapter {
   }
 
   private HttpRequest post(String url, byte[] body) {
-    return HttpRequest.POST(url).withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, body);
+    return HttpRequest.create().withMethod(HttpMethods.POST).withUri(uris.of(url)).withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, body);
   }
 }
