@@ -15,7 +15,8 @@
 #   RATES="500 2000" STREAM_RATE=500 SECONDS_RATE=10 SECONDS_SAT=8 PROFILE=1 load-tests/bench/overhead.sh
 #
 # PROFILE=1 records JFR on the gateway during the plain-JSON saturation run and prints its hottest top
-# frames. Needs nginx (apt-get install -y nginx-light) and a built gateway (mvn -DskipTests package).
+# frames. FLOOR=1 also measures plain-JSON saturation through (d) Pekko HTTP's server answering by itself
+# and (e) a bare Pekko HTTP proxy (server + pooled client, no gateway logic): the floor of the stack. Needs nginx (apt-get install -y nginx-light) and a built gateway (mvn -DskipTests package).
 # Everything listens on 127.0.0.1; every process it starts is stopped by PID on exit.
 set -euo pipefail
 
@@ -35,6 +36,7 @@ GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
 ACCESS_LOG="${ACCESS_LOG:-INFO}"  # the gateway's access log as shipped; OFF to silence it
 METRICS="${METRICS:-on}"          # Kamon metrics as shipped; off to measure without them
 PROFILE="${PROFILE:-0}"
+FLOOR="${FLOOR:-0}"
 
 command -v nginx >/dev/null || { echo "nginx not found: apt-get install -y nginx-light" >&2; exit 2; }
 
@@ -73,6 +75,7 @@ HDR="$(ls load-tests/target/bench-lib/HdrHistogram-*.jar 2>/dev/null | head -1 |
 [[ -n "$HDR" ]] || HDR="$(ls "$HOME"/.m2/repository/org/hdrhistogram/HdrHistogram/*/HdrHistogram-*.jar | grep -v sources | tail -1)"
 mkdir -p "$WORK/driver"
 javac -d "$WORK/driver" -cp "$HDR" load-tests/src/test/java/io/hedgerow/load/OverheadDriver.java
+[[ "$FLOOR" == 1 ]] && javac -d "$WORK/driver" -cp "$WORK/app/lib/*" load-tests/src/test/java/io/hedgerow/load/PekkoFloor.java
 
 # --- origin nginx, proxy nginx, gateway ----------------------------------------------------------------
 O_JSON="$(free_port)"; O_SSE="$(free_port)"; P_JSON="$(free_port)"; P_SSE="$(free_port)"
@@ -107,6 +110,16 @@ HEDGEROW_ACCESS_LOG="$ACCESS_LOG" OPENAI_API_KEY=unused java -Xlog:gc:file="$WOR
   "$WORK/gateway.conf" >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!; PIDS+=($GW_PID)
 
+if [[ "$FLOOR" == 1 ]]; then
+  F_SERVER="$(free_port)"; F_PROXY="$(free_port)"
+  java -cp "$WORK/driver:$WORK/app/lib/*" io.hedgerow.load.PekkoFloor server "$F_SERVER" >"$WORK/floor-server.log" 2>&1 &
+  FLOOR_SERVER_PID=$!; PIDS+=($FLOOR_SERVER_PID)
+  java -Dpekko.http.host-connection-pool.max-connections=512 -Dpekko.http.host-connection-pool.max-open-requests=4096 \
+    -cp "$WORK/driver:$WORK/app/lib/*" io.hedgerow.load.PekkoFloor proxy "$F_PROXY" \
+    "http://127.0.0.1:$O_JSON/v1/chat/completions" >"$WORK/floor-proxy.log" 2>&1 &
+  FLOOR_PROXY_PID=$!; PIDS+=($FLOOR_PROXY_PID)
+fi
+
 JSON_BODY='{"model":"bench-json","messages":[{"role":"user","content":"Say hello."}]}'
 SSE_BODY='{"model":"bench-sse","stream":true,"messages":[{"role":"user","content":"Say hello."}]}'
 wait_http "http://127.0.0.1:$O_JSON/v1/chat/completions" 20 -d "$JSON_BODY"
@@ -124,6 +137,8 @@ url() {  # url TARGET KIND
     nginx:json)  echo "http://127.0.0.1:$P_JSON/v1/chat/completions" ;;
     nginx:sse)   echo "http://127.0.0.1:$P_SSE/v1/chat/completions" ;;
     hedgerow:*)  echo "http://127.0.0.1:$G_PORT/v1/chat/completions" ;;
+    pekko:json)  echo "http://127.0.0.1:$F_SERVER/v1/chat/completions" ;;
+    pekko-proxy:json) echo "http://127.0.0.1:$F_PROXY/v1/chat/completions" ;;
   esac
 }
 # drive TARGET KIND MODE RATE SECONDS CONNS: prints the driver's RESULT line
@@ -172,6 +187,12 @@ done
 (( quiet >= 2 )) || echo "  the JIT was still compiling after ${WARMUP_MAX}s; measuring anyway" >&2
 echo "  gateway JIT compile time so far: $(jit_seconds) s" >&2
 drive nginx json sat 0 2 "$CONNS_SAT" >/dev/null
+if [[ "$FLOOR" == 1 ]]; then
+  echo "warm-up: the Pekko HTTP floor, 60 s each ..." >&2
+  wait_http "$(url pekko json)" 30 -d "$JSON_BODY"; wait_http "$(url pekko-proxy json)" 30 -d "$JSON_BODY"
+  drive pekko json sat 0 60 "$CONNS_SAT" >/dev/null
+  drive pekko-proxy json sat 0 60 "$CONNS_SAT" >/dev/null
+fi
 MEASURED_FROM="$(awk '{ print $1 }' /proc/uptime)"
 MEASURED_FROM="$(python3 -c "print(${MEASURED_FROM} - $(awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$GW_PID/stat") / $(getconf CLK_TCK))")"
 
@@ -188,8 +209,13 @@ done
 
 echo "saturation (${SECONDS_SAT}s each, $CONNS_SAT connections) ..." >&2
 for kind in json sse; do
-  for target in direct nginx hedgerow; do
-    case "$target" in nginx) pids="$(proxy_pids)" ;; hedgerow) pids="$GW_PID" ;; *) pids="" ;; esac
+  targets="direct nginx hedgerow"
+  [[ "$FLOOR" == 1 && "$kind" == json ]] && targets="$targets pekko pekko-proxy"
+  for target in $targets; do
+    case "$target" in
+      nginx) pids="$(proxy_pids)" ;; hedgerow) pids="$GW_PID" ;;
+      pekko) pids="$FLOOR_SERVER_PID" ;; pekko-proxy) pids="$FLOOR_PROXY_PID" ;; *) pids="" ;;
+    esac
     if [[ "$PROFILE" == 1 && "$target:$kind" == hedgerow:json ]]; then
       jcmd "$GW_PID" JFR.start name=bench settings=profile filename="$WORK/gateway.jfr" >/dev/null
     fi
@@ -247,6 +273,15 @@ if bad(d) + bad(n) + bad(g):
 k = "p99_us"
 rows.append((f"SSE at {stream_rate}/s: whole stream p99", ms(d[k]), ms(n[k]), ms(g[k]), f"{(n[k] - d[k]) / 1000:+.2f} ms",
              f"{(g[k] - d[k]) / 1000:+.2f} ms", "", ""))
+floor = [(t, label) for t, label in (("pekko", "Pekko HTTP's server answering by itself"),
+          ("pekko-proxy", "a bare Pekko HTTP proxy (server + pooled client)")) if f"sat:json:{t}" in R]
+n = R["sat:json:nginx"]
+for t, label in floor:
+    f = R[f"sat:json:{t}"]
+    cf = f["cpu_ticks"] / hz / max(f["requests"], 1) * 1e6
+    cn = n["cpu_ticks"] / hz / max(n["requests"], 1) * 1e6
+    print(f"floor, plain JSON at saturation, {label}: {f['rps']:.0f} requests/s ({f['rps'] / n['rps']:.2f}× nginx), "
+          f"{cf:.0f} µs CPU per request ({cf / cn:.1f}× nginx)")
 print("\n| measurement | direct | nginx | Hedgerow | nginx vs direct | Hedgerow vs direct (or nginx) | target | met |")
 print("|---|---|---|---|---|---|---|---|")
 for r in rows: print("| " + " | ".join(r) + " |")
