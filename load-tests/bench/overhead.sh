@@ -187,12 +187,6 @@ done
 (( quiet >= 2 )) || echo "  the JIT was still compiling after ${WARMUP_MAX}s; measuring anyway" >&2
 echo "  gateway JIT compile time so far: $(jit_seconds) s" >&2
 drive nginx json sat 0 2 "$CONNS_SAT" >/dev/null
-if [[ "$FLOOR" == 1 ]]; then
-  echo "warm-up: the Pekko HTTP floor, 60 s each ..." >&2
-  wait_http "$(url pekko json)" 30 -d "$JSON_BODY"; wait_http "$(url pekko-proxy json)" 30 -d "$JSON_BODY"
-  drive pekko json sat 0 60 "$CONNS_SAT" >/dev/null
-  drive pekko-proxy json sat 0 60 "$CONNS_SAT" >/dev/null
-fi
 MEASURED_FROM="$(awk '{ print $1 }' /proc/uptime)"
 MEASURED_FROM="$(python3 -c "print(${MEASURED_FROM} - $(awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$GW_PID/stat") / $(getconf CLK_TCK))")"
 
@@ -208,9 +202,20 @@ for target in direct nginx hedgerow; do
 done
 
 echo "saturation (${SECONDS_SAT}s each, $CONNS_SAT connections) ..." >&2
-for kind in json sse; do
+KINDS="json sse"
+if [[ "$FLOOR" == 1 ]]; then
+  KINDS="json sse floor"
+fi
+for kind in $KINDS; do
+  if [[ "$kind" == floor ]]; then
+    # last, so that their JIT compiling does not disturb the other measurements
+    echo "the Pekko HTTP floor: warm-up 60 s each, then saturation ..." >&2
+    wait_http "$(url pekko json)" 30 -d "$JSON_BODY"; wait_http "$(url pekko-proxy json)" 30 -d "$JSON_BODY"
+    drive pekko json sat 0 60 "$CONNS_SAT" >/dev/null
+    drive pekko-proxy json sat 0 60 "$CONNS_SAT" >/dev/null
+  fi
   targets="direct nginx hedgerow"
-  [[ "$FLOOR" == 1 && "$kind" == json ]] && targets="$targets pekko pekko-proxy"
+  [[ "$kind" == floor ]] && targets="pekko pekko-proxy"
   for target in $targets; do
     case "$target" in
       nginx) pids="$(proxy_pids)" ;; hedgerow) pids="$GW_PID" ;;
@@ -221,13 +226,13 @@ for kind in json sse; do
     fi
     # shellcheck disable=SC2086
     before="$(ticks $pids)"
-    res="$(drive "$target" "$kind" sat 0 "$SECONDS_SAT" "$CONNS_SAT")"
+    res="$(drive "$target" "${kind/floor/json}" sat 0 "$SECONDS_SAT" "$CONNS_SAT")"
     # shellcheck disable=SC2086
     after="$(ticks $pids)"
     if [[ "$PROFILE" == 1 && "$target:$kind" == hedgerow:json ]]; then
       jcmd "$GW_PID" JFR.stop name=bench >/dev/null
     fi
-    record "sat:$kind:$target" "$res cpu_ticks=$(( after - before ))"
+    record "sat:${kind/floor/json}:$target" "$res cpu_ticks=$(( after - before ))"
   done
 done
 
