@@ -55,6 +55,26 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void upstreamConnectionLimitsBelowTheIoThreadsAreRejectedNamingTheirPath() {
+    String message = rejection("hedgerow { providers { " + PROVIDER + " }, "
+        + "upstream.connections { io-threads = 4, max-connections-per-host = 2 } }");
+
+    assertMentions(message, "hedgerow.upstream.connections", "max-connections-per-host");
+  }
+
+  @Test
+  void upstreamConnectionSettingsAreReadFromTheirBlock() {
+    GatewaySettings settings = GatewaySettings.load(config("hedgerow { providers { " + PROVIDER + " }, "
+        + "upstream.connections { io-threads = 2, max-connections-per-host = 64, connect-timeout = 3s } }"),
+        Environment.of(Map.of()), UnaryOperator.identity());
+
+    assertEquals(2, settings.upstreamConnections().ioThreads());
+    assertEquals(64, settings.upstreamConnections().maxConnectionsPerOrigin());
+    assertEquals(java.time.Duration.ofSeconds(3), settings.upstreamConnections().connectTimeout());
+    assertEquals(4096, settings.upstreamConnections().maxWaitingPerOrigin(), "the default");
+  }
+
+  @Test
   void modelNamingAnUnknownProviderIsRejectedNamingItsPath() {
     String message = rejection("hedgerow { providers { " + PROVIDER + " }, "
         + "models { m { provider = q, upstream-model = x } } }");

@@ -80,7 +80,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
   }
 
   private HttpRequest post(AnthropicRequest call) {
-    return HttpRequest.create().withMethod(HttpMethods.POST).withUri(messagesUri).withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, call.bytes());
+    return HttpRequest.create().withMethod(HttpMethods.POST).withUri(messagesUri)
+        .withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, call.bytes());
   }
 
   private static String stripSlash(String url) {

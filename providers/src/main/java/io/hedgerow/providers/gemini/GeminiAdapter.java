@@ -107,6 +107,7 @@ public final class GeminiAdapter implements ProviderAdapter {
   }
 
   private HttpRequest post(String url, byte[] body) {
-    return HttpRequest.create().withMethod(HttpMethods.POST).withUri(uris.of(url)).withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, body);
+    return HttpRequest.create().withMethod(HttpMethods.POST).withUri(uris.of(url))
+        .withHeaders(headers).withEntity(ContentTypes.APPLICATION_JSON, body);
   }
 }
