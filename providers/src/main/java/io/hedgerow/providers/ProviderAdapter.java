@@ -24,7 +24,10 @@ public interface ProviderAdapter {
    */
   Source<ChatChunk, NotUsed> streamChat(ChatRequest request, String upstreamModel);
 
-  /** The answer of a plain (non-streamed) upstream call. */
+  /**
+   * The answer of a plain (non-streamed) upstream call. Cancelling the returned stage's
+   * {@code toCompletableFuture()} abandons the call and closes its upstream connection.
+   */
   CompletionStage<ChatCompletion> completeChat(ChatRequest request, String upstreamModel);
 
   /** True when {@link #embed} reaches an embeddings endpoint of this provider. */

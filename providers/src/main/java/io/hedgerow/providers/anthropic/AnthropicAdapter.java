@@ -74,9 +74,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
     } catch (InvalidRequestException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return client.body(post(call), AnthropicErrors::classify)
-        .thenApply(body -> AnthropicResponseMapper.fromUpstream(body.toArrayUnsafe(), call.shape(),
-            Instant.now().getEpochSecond()));
+    return client.answer(post(call), AnthropicErrors::classify,
+        body -> AnthropicResponseMapper.fromUpstream(body.toArrayUnsafe(), call.shape(), Instant.now().getEpochSecond()));
   }
 
   private HttpRequest post(AnthropicRequest call) {

@@ -71,8 +71,8 @@ public final class GeminiAdapter implements ProviderAdapter {
     } catch (InvalidRequestException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return client.body(post(modelsUrl + modelPath(upstreamModel) + ":generateContent", body), GeminiErrors::classify)
-        .thenApply(b -> GeminiResponseMapper.fromUpstream(b.toArrayUnsafe(), upstreamModel, request.reasoning()));
+    return client.answer(post(modelsUrl + modelPath(upstreamModel) + ":generateContent", body), GeminiErrors::classify,
+        b -> GeminiResponseMapper.fromUpstream(b.toArrayUnsafe(), upstreamModel, request.reasoning()));
   }
 
   @Override

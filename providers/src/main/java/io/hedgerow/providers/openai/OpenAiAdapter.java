@@ -85,8 +85,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
   @Override
   public CompletionStage<ChatCompletion> completeChat(ChatRequest request, String upstreamModel) {
-    return client.body(chatRequest(request, upstreamModel, false), OpenAiErrors::classify)
-        .thenApply(body -> OpenAiResponseMapper.fromUpstream(body.toArrayUnsafe()));
+    return client.answer(chatRequest(request, upstreamModel, false), OpenAiErrors::classify,
+        body -> OpenAiResponseMapper.fromUpstream(body.toArrayUnsafe()));
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -76,6 +77,33 @@ public final class UpstreamClient {
       if (reader.result.isCancelled()) reader.call.cancel();
     });
     return reader.result;
+  }
+
+  /**
+   * The answer of a plain call, read from its whole body by {@code read} on the IO thread. Cancelling the
+   * returned future abandons the call and closes its connection, as for {@link #body(HttpRequest, ErrorClassifier)}.
+   */
+  public <T> CompletableFuture<T> answer(HttpRequest request, ErrorClassifier classifier, Function<ByteString, T> read) {
+    CompletableFuture<ByteString> body = body(request, classifier);
+    CompletableFuture<T> answer = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        body.cancel(mayInterruptIfRunning);
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    body.whenComplete((bytes, failure) -> {
+      if (failure != null) {
+        answer.completeExceptionally(failure);
+        return;
+      }
+      try {
+        answer.complete(read.apply(bytes));
+      } catch (RuntimeException e) {
+        answer.completeExceptionally(e);
+      }
+    });
+    return answer;
   }
 
   /** Collects a successful body up to the size limit. */

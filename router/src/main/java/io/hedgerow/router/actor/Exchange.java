@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -79,10 +80,15 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
    * a plain one (no kill switch) has its permit returned by this exchange.
    */
   private record Attempt(int id, Candidate candidate, boolean hedge, Permit permit, long started,
-      Optional<UniqueKillSwitch> killSwitch) {
+      Optional<UniqueKillSwitch> killSwitch, Optional<CompletableFuture<ChatCompletion>> plainCall) {
 
     boolean plain() {
       return killSwitch.isEmpty();
+    }
+
+    /** A plain call given up on (its deadline, or it lost): abandoned, so its upstream connection closes. */
+    void abandonPlainCall() {
+      plainCall.ifPresent(call -> call.cancel(false));
     }
 
     Duration elapsed() {
@@ -91,7 +97,10 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
 
     /** Ends it as a loser: a streamed attempt through its kill switch, a plain one by returning its permit. */
     void abort() {
-      killSwitch.ifPresentOrElse(k -> k.abort(HedgeLost.INSTANCE), () -> permit.release(new Outcome.Cancelled(elapsed())));
+      killSwitch.ifPresentOrElse(k -> k.abort(HedgeLost.INSTANCE), () -> {
+        abandonPlainCall();
+        permit.release(new Outcome.Cancelled(elapsed()));
+      });
     }
   }
 
@@ -272,7 +281,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
         .prefixAndTail(1)
         .toMat(Sink.head(), Keep.both())
         .run(materializer);
-    running.put(id, new Attempt(id, candidate, hedge, permit, System.nanoTime(), Optional.of(run.first())));
+    running.put(id, new Attempt(id, candidate, hedge, permit, System.nanoTime(), Optional.of(run.first()), Optional.empty()));
     getContext().pipeToSelf(DirectFuture.of(run.second()), (Pair<List<ChatChunk>, Source<ChatChunk, NotUsed>> first, Throwable failure) -> {
       if (failure != null) return new AttemptFailed(id, UpstreamClient.asUpstream(failure).error());
       if (first.first().isEmpty() || !first.first().get(0).isDecisive()) {
@@ -294,9 +303,11 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   private void startPlainAttempt(Candidate candidate, Permit permit) {
     int id = attemptsStarted++;
     ProviderHandle provider = providers.get(candidate.provider());
-    running.put(id, new Attempt(id, candidate, false, permit, System.nanoTime(), Optional.empty()));
+    CompletableFuture<ChatCompletion> call = provider.adapter().completeChat(request, candidate.upstreamModel())
+        .toCompletableFuture();
+    running.put(id, new Attempt(id, candidate, false, permit, System.nanoTime(), Optional.empty(), Optional.of(call)));
     timers.startSingleTimer(new AnswerDeadline(id), new AnswerDeadline(id), AttemptDeadlines.forWholeAnswer(timeoutsOf(provider)));
-    getContext().pipeToSelf(provider.adapter().completeChat(request, candidate.upstreamModel()),
+    getContext().pipeToSelf(call,
         (ChatCompletion completion, Throwable failure) -> failure != null
             ? new AttemptFailed(id, UpstreamClient.asUpstream(failure).error())
             : new Answered(id, completion));
@@ -363,6 +374,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
     if (failed == null) return this;
     if (failed.plain()) {
       timers.cancel(new AnswerDeadline(msg.attempt()));
+      failed.abandonPlainCall(); // after its deadline the call is still out: its answer would come to no one
       failed.permit().release(new Outcome.Failed(msg.error().errorClass(), failed.elapsed(), msg.error().retryAfter()));
     }
     return failed(failed, msg.error());

@@ -2,6 +2,7 @@ package io.hedgerow.router.actor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hedgerow.providers.chat.AssistantMessage;
 import io.hedgerow.providers.chat.ChatCompletion;
@@ -95,6 +96,7 @@ class ExchangePlainTest {
         .start();
 
     var completed = assertInstanceOf(ExchangeReply.Completed.class, router.dispatchPlain("chat"));
+    assertTrue(never.isCancelled(), "the call past its deadline is abandoned, so its connection closes");
     never.complete(answer("too late"));
 
     assertEquals("b", completed.provider());

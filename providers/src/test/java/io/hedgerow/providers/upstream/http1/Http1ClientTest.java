@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.UpstreamClient;
+import io.hedgerow.providers.upstream.UpstreamError;
+import io.hedgerow.providers.upstream.UpstreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -26,6 +28,7 @@ import javax.net.ssl.SSLContext;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -249,6 +252,30 @@ class Http1ClientTest {
     call.cancel();
     assertTrue(closed.await(10, TimeUnit.SECONDS), "the origin saw the connection close");
     assertTrue(!r.done.isDone(), "a cancelled call hears nothing more");
+  }
+
+  @Test
+  void cancellingAPlainAnswerClosesItsConnection() throws Exception {
+    CountDownLatch closed = new CountDownLatch(1);
+    origin = new ScriptedOrigin((c, request, out) -> {
+      write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nnot all of it");
+      try {
+        for (int i = 0; i < 200; i++) {
+          Thread.sleep(50);
+          write(out, ".");
+        }
+      } catch (IOException | InterruptedException e) {
+        closed.countDown();
+      }
+      return false;
+    });
+    UpstreamClient upstream = new UpstreamClient(client, 1 << 20, 1 << 16, UpstreamObserver.NONE);
+    CompletableFuture<String> answer = upstream.answer(post(origin.url("/"), "{}"),
+        (response, body) -> UpstreamError.of(ErrorClass.SERVER_ERROR, 500, "unused"), ByteString::utf8String);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (origin.requests.isEmpty() && System.nanoTime() < until) Thread.onSpinWait();
+    answer.cancel(false);
+    assertTrue(closed.await(10, TimeUnit.SECONDS), "the origin saw the connection close");
   }
 
   @Test
