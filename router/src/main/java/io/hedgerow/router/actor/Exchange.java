@@ -75,20 +75,25 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   /** A plain attempt's deadline passed without an answer; also the timer's key. */
   private record AnswerDeadline(int attempt) implements Command {}
 
-  /**
-   * One upstream attempt under way. A streamed attempt has a kill switch and its stream returns the permit;
-   * a plain one (no kill switch) has its permit returned by this exchange.
-   */
-  private record Attempt(int id, Candidate candidate, boolean hedge, Permit permit, long started,
-      Optional<UniqueKillSwitch> killSwitch, Optional<CompletableFuture<ChatCompletion>> plainCall) {
+  /** How an attempt reaches its upstream, and how it is stopped. */
+  private sealed interface Upstream permits Streamed, PlainCall {}
+
+  /** A streamed attempt: its stream returns the permit; its kill switch stops it. */
+  private record Streamed(UniqueKillSwitch killSwitch) implements Upstream {}
+
+  /** A plain call: this exchange returns its permit; cancelling it closes its upstream connection. */
+  private record PlainCall(CompletableFuture<ChatCompletion> answer) implements Upstream {}
+
+  /** One upstream attempt under way. */
+  private record Attempt(int id, Candidate candidate, boolean hedge, Permit permit, long started, Upstream upstream) {
 
     boolean plain() {
-      return killSwitch.isEmpty();
+      return upstream instanceof PlainCall;
     }
 
     /** A plain call given up on (its deadline, or it lost): abandoned, so its upstream connection closes. */
     void abandonPlainCall() {
-      plainCall.ifPresent(call -> call.cancel(false));
+      if (upstream instanceof PlainCall call) call.answer().cancel(false);
     }
 
     Duration elapsed() {
@@ -97,10 +102,12 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
 
     /** Ends it as a loser: a streamed attempt through its kill switch, a plain one by returning its permit. */
     void abort() {
-      killSwitch.ifPresentOrElse(k -> k.abort(HedgeLost.INSTANCE), () -> {
+      if (upstream instanceof Streamed streamed) {
+        streamed.killSwitch().abort(HedgeLost.INSTANCE);
+      } else {
         abandonPlainCall();
         permit.release(new Outcome.Cancelled(elapsed()));
-      });
+      }
     }
   }
 
@@ -281,7 +288,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
         .prefixAndTail(1)
         .toMat(Sink.head(), Keep.both())
         .run(materializer);
-    running.put(id, new Attempt(id, candidate, hedge, permit, System.nanoTime(), Optional.of(run.first()), Optional.empty()));
+    running.put(id, new Attempt(id, candidate, hedge, permit, System.nanoTime(), new Streamed(run.first())));
     getContext().pipeToSelf(DirectFuture.of(run.second()), (Pair<List<ChatChunk>, Source<ChatChunk, NotUsed>> first, Throwable failure) -> {
       if (failure != null) return new AttemptFailed(id, UpstreamClient.asUpstream(failure).error());
       if (first.first().isEmpty() || !first.first().get(0).isDecisive()) {
@@ -305,7 +312,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
     ProviderHandle provider = providers.get(candidate.provider());
     CompletableFuture<ChatCompletion> call = provider.adapter().completeChat(request, candidate.upstreamModel())
         .toCompletableFuture();
-    running.put(id, new Attempt(id, candidate, false, permit, System.nanoTime(), Optional.empty(), Optional.of(call)));
+    running.put(id, new Attempt(id, candidate, false, permit, System.nanoTime(), new PlainCall(call)));
     timers.startSingleTimer(new AnswerDeadline(id), new AnswerDeadline(id), AttemptDeadlines.forWholeAnswer(timeoutsOf(provider)));
     getContext().pipeToSelf(call,
         (ChatCompletion completion, Throwable failure) -> failure != null

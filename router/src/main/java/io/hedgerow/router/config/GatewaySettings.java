@@ -103,11 +103,9 @@ public record GatewaySettings(
     try {
       return new Http1Settings(ioThreads, c.getInt("max-connections-per-host"), c.getInt("max-waiting-per-host"),
           c.getDuration("connect-timeout"), c.getDuration("idle-timeout"), c.getDuration("response-idle-timeout"),
-          64 * 1024, 64 * 1024, javax.net.ssl.SSLContext.getDefault());
+          Http1Settings.defaultTls());
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue(path, e.getMessage());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("No default TLS context", e);
     }
   }
 

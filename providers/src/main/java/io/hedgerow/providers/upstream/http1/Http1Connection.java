@@ -36,7 +36,7 @@ final class Http1Connection implements ResponseParser.Sink {
     this.loop = loop;
     this.pool = pool;
     this.firstCall = firstCall;
-    this.parser = new ResponseParser(loop.settings().maxHeadBytes());
+    this.parser = new ResponseParser(ResponseParser.MAX_HEAD_BYTES);
     this.since = System.nanoTime();
   }
 

@@ -14,8 +14,6 @@ public record Http1Settings(
     Duration connectTimeout,
     Duration idleTimeout,
     Duration responseIdleTimeout,
-    int maxHeadBytes,
-    int readBufferBytes,
     SSLContext tls) {
 
   public Http1Settings {
@@ -25,9 +23,14 @@ public record Http1Settings(
 
   /** The defaults, with the JVM's default trust store. */
   public static Http1Settings defaults() {
+    return new Http1Settings(1, 512, 4096, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(10),
+        defaultTls());
+  }
+
+  /** The JVM's default TLS context: its trust store, host-name checks done by the client. */
+  public static SSLContext defaultTls() {
     try {
-      return new Http1Settings(1, 512, 4096, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(10),
-          64 * 1024, 64 * 1024, SSLContext.getDefault());
+      return SSLContext.getDefault();
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("No default TLS context", e);
     }

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class IoLoop implements Runnable {
   private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int READ_BUFFER_BYTES = 64 * 1024;
 
   private final Http1Settings settings;
   private final Executor resolver;
@@ -41,7 +42,7 @@ final class IoLoop implements Runnable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.readBuffer = ByteBuffer.allocate(settings.readBufferBytes());
+    this.readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     this.thread = new Thread(this, name);
     thread.setDaemon(true);
     thread.start();

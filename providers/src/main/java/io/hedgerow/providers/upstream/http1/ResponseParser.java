@@ -22,6 +22,8 @@ final class ResponseParser {
     void onEnd();
   }
 
+  /** Largest status line plus headers read: more is not a response a provider sends. */
+  static final int MAX_HEAD_BYTES = 64 * 1024;
   private static final int MAX_LINE = 16 * 1024;
 
   private enum State { HEAD, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, DONE }

@@ -24,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -43,12 +42,8 @@ class Http1ClientTest {
   }
 
   private static Http1Settings settings(Duration idle, Duration responseIdle, int maxConnections, int maxWaiting) {
-    try {
-      return new Http1Settings(1, maxConnections, maxWaiting, Duration.ofSeconds(5), idle, responseIdle,
-          64 * 1024, 64 * 1024, SSLContext.getDefault());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Http1Settings(1, maxConnections, maxWaiting, Duration.ofSeconds(5), idle, responseIdle,
+        Http1Settings.defaultTls());
   }
 
   private static HttpRequest post(String url, String body) {

@@ -169,7 +169,7 @@ class Http1ClientTlsTest {
 
   private Http1Client client(SSLContext tls) {
     Http1Client client = new Http1Client(new Http1Settings(1, 4, 16, Duration.ofSeconds(WAIT_SECONDS),
-        Duration.ofSeconds(60), Duration.ofSeconds(30), 64 * 1024, 64 * 1024, tls));
+        Duration.ofSeconds(60), Duration.ofSeconds(30), tls));
     clients.add(client);
     return client;
   }
