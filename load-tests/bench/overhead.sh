@@ -7,7 +7,9 @@
 #   (c) Hedgerow: driver -> gateway (openai provider, plain model alias: no hedging) -> origin
 #
 # Measures requests per second at saturation (closed loop), latency p50/p99 at fixed rates with an open-model
-# driver that corrects for coordinated omission (OverheadDriver), latency added versus direct, TTFC for
+# driver that corrects for coordinated omission (OverheadDriver; its connections are opened and answer one
+# request before the schedule starts, and that first request is reported on its own row), latency added
+# versus direct, TTFC for
 # streams, and CPU time per request of the proxy (nginx master+workers, or the gateway JVM) from
 # /proc/<pid>/stat utime+stime around the saturation runs. Prints one markdown table.
 #
@@ -148,7 +150,7 @@ drive() {
   timeout $(( $5 + 45 )) java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$WORK/driver:$HDR" \
     -Durl="$(url "$1" "$2")" -Dbody="$body" -Dstream="$stream" -Dmode="$3" -Drate="$4" -Dduration="$5" \
     -Dconnections="$6" io.hedgerow.load.OverheadDriver 2>>"$WORK/driver.err" | grep '^RESULT' \
-    || echo "RESULT requests=0 errors=1 unsent=0 rps=0 p50_us=0 p99_us=0 p999_us=0 max_us=0 ttfc_p50_us=0 ttfc_p99_us=0"
+    || echo "RESULT requests=0 errors=1 unsent=0 rps=0 p50_us=0 p99_us=0 p999_us=0 max_us=0 ttfc_p50_us=0 ttfc_p99_us=0 first_p50_us=0 first_max_us=0"
 }
 ticks() {  # ticks PID...: utime+stime of the processes, in clock ticks
   local t=0 p
@@ -162,6 +164,18 @@ proxy_pids() { echo "$PROXY_PID $(pgrep -P "$PROXY_PID" | tr '\n' ' ')"; }
 
 RESULTS="$WORK/results.txt"; : >"$RESULTS"
 record() { echo "$1 $2" >>"$RESULTS"; echo "  $1 $2" >&2; }
+# On a VM the hypervisor may run other guests on this one's cores ("steal" in /proc/stat): a run that loses
+# a tenth of its CPU that way measures the neighbours. Each measurement records its share.
+cpu_times() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+steal_pct() {  # steal_pct "STEAL TOTAL" "STEAL TOTAL": percent of the CPU time between the two stolen
+  python3 -c "import sys; s0, t0, s1, t1 = map(int, sys.argv[1:]); print(f'{100 * (s1 - s0) / max(t1 - t0, 1):.1f}')" $1 $2
+}
+measure() {  # measure KEY TARGET KIND MODE RATE SECONDS CONNS: drives, records the result with its steal share
+  local before after res; before="$(cpu_times)"
+  res="$(drive "$2" "$3" "$4" "$5" "$6" "$7")"
+  after="$(cpu_times)"
+  record "$1" "$res steal_pct=$(steal_pct "$before" "$after")"
+}
 
 # The gateway is measured warm: first WARMUP seconds of mixed load, then saturation bursts (JSON and SSE in
 # turn) until the JIT compiler has settled (a burst of each kind adds under 0.25 s of compile time), at
@@ -193,12 +207,12 @@ MEASURED_FROM="$(python3 -c "print(${MEASURED_FROM} - $(awk '{ sub(/^.*\) /, "")
 for rate in $RATES; do
   echo "plain JSON at $rate requests/s (${SECONDS_RATE}s each) ..." >&2
   for target in direct nginx hedgerow; do
-    record "rate$rate:json:$target" "$(drive "$target" json rate "$rate" "$SECONDS_RATE" "$CONNS_RATE")"
+    measure "rate$rate:json:$target" "$target" json rate "$rate" "$SECONDS_RATE" "$CONNS_RATE"
   done
 done
 echo "streams at $STREAM_RATE requests/s (${SECONDS_RATE}s each) ..." >&2
 for target in direct nginx hedgerow; do
-  record "rate$STREAM_RATE:sse:$target" "$(drive "$target" sse rate "$STREAM_RATE" "$SECONDS_RATE" "$CONNS_RATE")"
+  measure "rate$STREAM_RATE:sse:$target" "$target" sse rate "$STREAM_RATE" "$SECONDS_RATE" "$CONNS_RATE"
 done
 
 echo "saturation (${SECONDS_SAT}s each, $CONNS_SAT connections) ..." >&2
@@ -225,20 +239,20 @@ for kind in $KINDS; do
       jcmd "$GW_PID" JFR.start name=bench settings=profile filename="$WORK/gateway.jfr" >/dev/null
     fi
     # shellcheck disable=SC2086
-    before="$(ticks $pids)"
+    before="$(ticks $pids)"; cpu_before="$(cpu_times)"
     res="$(drive "$target" "${kind/floor/json}" sat 0 "$SECONDS_SAT" "$CONNS_SAT")"
     # shellcheck disable=SC2086
-    after="$(ticks $pids)"
+    after="$(ticks $pids)"; cpu_after="$(cpu_times)"
     if [[ "$PROFILE" == 1 && "$target:$kind" == hedgerow:json ]]; then
       jcmd "$GW_PID" JFR.stop name=bench >/dev/null
     fi
-    record "sat:${kind/floor/json}:$target" "$res cpu_ticks=$(( after - before ))"
+    record "sat:${kind/floor/json}:$target" "$res cpu_ticks=$(( after - before )) steal_pct=$(steal_pct "$cpu_before" "$cpu_after")"
   done
 done
 
-python3 - "$RESULTS" "$(getconf CLK_TCK)" "$RATES" "$STREAM_RATE" <<'PY'
+python3 - "$RESULTS" "$(getconf CLK_TCK)" "$RATES" "$STREAM_RATE" "$CONNS_RATE" <<'PY'
 import sys
-path, hz, rates, stream_rate = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4]
+path, hz, rates, stream_rate, conns_rate = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4], sys.argv[5]
 R = {}
 for line in open(path):
     key, rest = line.split(" ", 1)
@@ -264,6 +278,9 @@ for rate in rates:
         rows.append((f"plain JSON at {rate}/s: latency {p}", ms(d[k]), ms(n[k]), ms(g[k]),
                      f"{(n[k] - d[k]) / 1000:+.2f} ms", f"{added:+.2f} ms", f"≤ +{target} ms",
                      met(added <= target and g["requests"] > 0 and not g["errors"] and not g.get("unsent", 0))))
+    rows.append((f"plain JSON at {rate}/s: first request on a new connection ({conns_rate} opened at once), p50 / max",
+                 f"{ms(d['first_p50_us'])} / {ms(d['first_max_us'])}", f"{ms(n['first_p50_us'])} / {ms(n['first_max_us'])}",
+                 f"{ms(g['first_p50_us'])} / {ms(g['first_max_us'])}", "", "", "", ""))
     bad = lambda r: r["errors"] + r.get("unsent", 0)
     if bad(d) + bad(n) + bad(g):
         rows.append((f"plain JSON at {rate}/s: failed or unsent", f"{bad(d):.0f}", f"{bad(n):.0f}", f"{bad(g):.0f}", "", "", "0", met(False)))
@@ -287,6 +304,12 @@ for t, label in floor:
     cn = n["cpu_ticks"] / hz / max(n["requests"], 1) * 1e6
     print(f"floor, plain JSON at saturation, {label}: {f['rps']:.0f} requests/s ({f['rps'] / n['rps']:.2f}× nginx), "
           f"{cf:.0f} µs CPU per request ({cf / cn:.1f}× nginx)")
+steal = sorted((r["steal_pct"], k) for k, r in R.items() if "steal_pct" in r)
+if steal:
+    print(f"steal (CPU time the hypervisor gave to other guests) during the measurements: median "
+          f"{steal[len(steal) // 2][0]:.1f} %, most {steal[-1][0]:.1f} % ({steal[-1][1]})")
+    if steal[-1][0] > 5:
+        print("  more than 5 % in a measurement: its figures measure the neighbours as much as the proxies; run again")
 print("\n| measurement | direct | nginx | Hedgerow | nginx vs direct | Hedgerow vs direct (or nginx) | target | met |")
 print("|---|---|---|---|---|---|---|---|")
 for r in rows: print("| " + " | ".join(r) + " |")

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -29,12 +30,18 @@ import org.HdrHistogram.Recorder;
  *       one is answered, to find requests per second at saturation.</li>
  * </ul>
  *
+ * <p>Every connection is opened, and answers one request, before the schedule starts: the latencies are
+ * those of requests on established keep-alive connections, as an SDK's connection pool sends them. The
+ * primer requests (all connections opened at once, connect to last byte) are reported on their own as
+ * {@code first_p50_us} and {@code first_max_us}: opening a connection is a cost of its own, and inside the
+ * schedule it would land on the first request of each connection, the top percent of a ten-second run.
+ *
  * <p>Latency is to the last byte of the response; for {@code stream=true}, TTFC (time to the first body
  * byte after the headers, i.e. the first SSE chunk) is recorded too. Properties: {@code url}
  * (http://127.0.0.1:8080/v1/chat/completions), {@code body} (request JSON), {@code stream} (false),
  * {@code mode} (rate), {@code rate} (500), {@code duration} (seconds, 10), {@code connections} (32).
  * Prints one line: {@code RESULT requests=.. errors=.. unsent=.. rps=.. p50_us=.. p99_us=.. p999_us=.. max_us=..
- * ttfc_p50_us=.. ttfc_p99_us=..}.
+ * ttfc_p50_us=.. ttfc_p99_us=.. first_p50_us=.. first_max_us=..}.
  */
 public final class OverheadDriver {
   private OverheadDriver() {}
@@ -55,14 +62,14 @@ public final class OverheadDriver {
 
     Recorder latency = new Recorder(3);
     Recorder ttfc = new Recorder(3);
+    Recorder firstOnConnection = new Recorder(3);
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong unsent = new AtomicLong();
-    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-    long end = start + durationNanos;
-    // A server that falls behind the schedule gets this long after the end to catch up; requests still not
-    // sent by then are reported as unsent (their latency would be at least this long).
-    long drainLimit = end + TimeUnit.SECONDS.toNanos(10);
+    // Set by the last connection primed (or failed to prime); no thread reads it before then.
+    long[] schedule = new long[1];
+    CyclicBarrier primed = new CyclicBarrier(connections,
+        () -> schedule[0] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
     double intervalNanos = 1e9 / rate;
 
     List<Thread> threads = new ArrayList<>();
@@ -70,6 +77,27 @@ public final class OverheadDriver {
       final int index = i;
       Thread t = new Thread(() -> {
         Conn conn = null;
+        try {
+          long opened = System.nanoTime();
+          conn = new Conn(url.getHost(), url.getPort());
+          conn.exchange(request);
+          firstOnConnection.recordValue(Math.max(1, (System.nanoTime() - opened) / 1000));
+          if (conn.closeAfter) { conn.close(); conn = null; }
+        } catch (IOException | RuntimeException e) {
+          if (errors.incrementAndGet() <= 3) System.err.println("error priming: " + e);
+          if (conn != null) { conn.close(); conn = null; }
+        }
+        try {
+          primed.await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          System.err.println("priming did not finish: " + e);
+          return;
+        }
+        long start = schedule[0];
+        long end = start + durationNanos;
+        // A server that falls behind the schedule gets this long after the end to catch up; requests still
+        // not sent by then are reported as unsent (their latency would be at least this long).
+        long drainLimit = end + TimeUnit.SECONDS.toNanos(10);
         long k = 0;
         while (true) {
           long intended;
@@ -106,16 +134,21 @@ public final class OverheadDriver {
       t.start();
       threads.add(t);
     }
-    long joinDeadline = drainLimit + TimeUnit.SECONDS.toNanos(12);  // bounded: socket timeouts are 10 s
+    // bounded: priming waits at most 30 s, socket timeouts are 10 s, the drain 10 s past the end
+    long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30 + 12 + 10) + durationNanos;
     for (Thread t : threads) t.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
-    double seconds = (Math.max(System.nanoTime(), end) - start) / 1e9;
+    long start = schedule[0];
+    double seconds = start == 0 ? 1 : (Math.max(System.nanoTime(), start + durationNanos) - start) / 1e9;
     Histogram lat = latency.getIntervalHistogram();
     Histogram first = ttfc.getIntervalHistogram();
+    Histogram opening = firstOnConnection.getIntervalHistogram();
     System.out.println(String.format(Locale.ROOT,
-        "RESULT requests=%d errors=%d unsent=%d rps=%.0f p50_us=%d p99_us=%d p999_us=%d max_us=%d ttfc_p50_us=%d ttfc_p99_us=%d",
+        "RESULT requests=%d errors=%d unsent=%d rps=%.0f p50_us=%d p99_us=%d p999_us=%d max_us=%d ttfc_p50_us=%d ttfc_p99_us=%d"
+            + " first_p50_us=%d first_max_us=%d",
         ok.get(), errors.get(), unsent.get(), ok.get() / (sat ? durationNanos / 1e9 : seconds),
         lat.getValueAtPercentile(50), lat.getValueAtPercentile(99), lat.getValueAtPercentile(99.9), lat.getMaxValue(),
-        first.getValueAtPercentile(50), first.getValueAtPercentile(99)));
+        first.getValueAtPercentile(50), first.getValueAtPercentile(99),
+        opening.getValueAtPercentile(50), opening.getMaxValue()));
     System.exit(0);
   }
 
