@@ -9,9 +9,9 @@
 # Measures requests per second at saturation (closed loop), latency p50/p99 at fixed rates with an open-model
 # driver that corrects for coordinated omission (OverheadDriver; its connections are opened and answer one
 # request before the schedule starts, and that first request is reported on its own row), latency added
-# versus direct, TTFC for
-# streams, and CPU time per request of the proxy (nginx master+workers, or the gateway JVM) from
-# /proc/<pid>/stat utime+stime around the saturation runs. Prints one markdown table.
+# versus direct, TTFC for streams, and CPU time per request of the proxy (nginx master+workers, or the
+# gateway JVM) from /proc/<pid>/stat utime+stime around the saturation runs. Prints one markdown table,
+# and the hypervisor's steal during the measurements.
 #
 #   load-tests/bench/overhead.sh
 #   RATES="500 2000" STREAM_RATE=500 SECONDS_RATE=10 SECONDS_SAT=8 PROFILE=1 load-tests/bench/overhead.sh
