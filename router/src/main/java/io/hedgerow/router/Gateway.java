@@ -26,6 +26,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
@@ -79,7 +80,7 @@ public final class Gateway {
     GatewayMetrics metrics = GatewayMetrics.start(config);
     ActorSystem<Router.Command> system = ActorSystem.create(
         Router.create(settings.routes(), settings.providers(), sys -> new UpstreamAdapters(sys, settings), metrics),
-        ClusterSettings.SYSTEM_NAME, config);
+        ClusterSettings.SYSTEM_NAME, config, DispatcherSelector.fromConfig(Router.DISPATCHER));
     Readiness readiness = new Readiness();
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "hedgerow-draining", () -> {
