@@ -31,7 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *
  * <p>Its children run on its own dispatcher: started on {@link #DISPATCHER}, as the gateway starts it, the
  * router, the provider actors and the exchanges pass a request's messages to one another on the same few
- * threads, instead of waking a thread of the default dispatcher for each.
+ * threads, instead of handing each to the default dispatcher, which may wake a thread for it.
  */
 public final class Router extends AbstractBehavior<Router.Command> {
 
