@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hedgerow.providers.chat.AssistantMessage;
 import io.hedgerow.providers.chat.ChatCompletion;
-import io.hedgerow.providers.chat.CompletionChoice;
-import io.hedgerow.providers.chat.FinishReason;
-import io.hedgerow.providers.chat.Usage;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.UpstreamError;
 import io.hedgerow.router.config.AttemptTimeouts;
@@ -41,16 +37,10 @@ class ExchangePlainTest {
     kit.shutdownTestKit();
   }
 
-  private static ChatCompletion answer(String text) {
-    return new ChatCompletion("chatcmpl-1", 1_700_000_000L, "m", List.of(new CompletionChoice(0,
-        new AssistantMessage(Optional.of(text), Optional.empty(), List.of()), FinishReason.STOP)),
-        Optional.of(new Usage(5, 7, 0, 0)));
-  }
-
   @Test
   void plainAnswerComesWholeAndItsPermitComesBackAsASuccess() {
     RouterUnderTest router = RouterUnderTest.with(kit)
-        .provider("a", ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(answer("Hello there"))))
+        .provider("a", ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(ScriptedAdapter.completion("Hello there"))))
         .route("chat", 3, "a")
         .start();
 
@@ -71,7 +61,7 @@ class ExchangePlainTest {
         UpstreamError.of(ErrorClass.OVERLOADED, 503, "busy").exception()));
     RouterUnderTest router = RouterUnderTest.with(kit)
         .provider("a", overloaded)
-        .provider("b", ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(answer("from b"))))
+        .provider("b", ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(ScriptedAdapter.completion("from b"))))
         .route("chat", 3, "a", "b")
         .start();
 
@@ -91,13 +81,13 @@ class ExchangePlainTest {
     ScriptedAdapter silent = ScriptedAdapter.plain(() -> never);
     RouterUnderTest router = RouterUnderTest.with(kit)
         .provider("a", silent, 8, QUICK)
-        .provider("b", ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(answer("from b"))))
+        .provider("b", ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(ScriptedAdapter.completion("from b"))))
         .route("chat", 3, "a", "b")
         .start();
 
     var completed = assertInstanceOf(ExchangeReply.Completed.class, router.dispatchPlain("chat"));
     assertTrue(never.isCancelled(), "the call past its deadline is abandoned, so its connection closes");
-    never.complete(answer("too late"));
+    never.complete(ScriptedAdapter.completion("too late"));
 
     assertEquals("b", completed.provider());
     router.awaitSnapshot("a", a -> {
@@ -112,7 +102,7 @@ class ExchangePlainTest {
     ChatCompletion empty = new ChatCompletion("chatcmpl-0", 1L, "m", List.of(), Optional.empty());
     RouterUnderTest router = RouterUnderTest.with(kit)
         .provider("a", ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(empty)))
-        .provider("b", ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(answer("from b"))))
+        .provider("b", ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(ScriptedAdapter.completion("from b"))))
         .route("chat", 3, "a", "b")
         .start();
 
@@ -124,7 +114,7 @@ class ExchangePlainTest {
 
   @Test
   void plainClientMistakeIsNotRetried() {
-    ScriptedAdapter second = ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(answer("never")));
+    ScriptedAdapter second = ScriptedAdapter.plain(() -> CompletableFuture.completedFuture(ScriptedAdapter.completion("never")));
     RouterUnderTest router = RouterUnderTest.with(kit)
         .provider("a", ScriptedAdapter.plain(() -> CompletableFuture.failedFuture(
             UpstreamError.of(ErrorClass.BAD_REQUEST, 400, "bad").exception())))

@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hedgerow.providers.chat.AssistantMessage;
-import io.hedgerow.providers.chat.ChatCompletion;
-import io.hedgerow.providers.chat.CompletionChoice;
-import io.hedgerow.providers.chat.FinishReason;
 import io.hedgerow.router.stream.Chunks;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -43,8 +37,7 @@ class RouterTest {
     RouterUnderTest router = RouterUnderTest.with(kit)
         .provider("a", ScriptedAdapter.plain(() -> {
           calledOn.set(Thread.currentThread().getName());
-          return CompletableFuture.completedFuture(new ChatCompletion("chatcmpl-1", 1L, "m", List.of(new CompletionChoice(0,
-              new AssistantMessage(Optional.of("hi"), Optional.empty(), List.of()), FinishReason.STOP)), Optional.empty()));
+          return CompletableFuture.completedFuture(ScriptedAdapter.completion("hi"));
         }))
         .route("chat", 1, "a")
         .start(DispatcherSelector.fromConfig(Router.DISPATCHER));

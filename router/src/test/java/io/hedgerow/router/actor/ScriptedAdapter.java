@@ -1,14 +1,19 @@
 package io.hedgerow.router.actor;
 
 import io.hedgerow.providers.ProviderAdapter;
+import io.hedgerow.providers.chat.AssistantMessage;
 import io.hedgerow.providers.chat.ChatChunk;
 import io.hedgerow.providers.chat.ChatCompletion;
 import io.hedgerow.providers.chat.ChatRequest;
+import io.hedgerow.providers.chat.CompletionChoice;
 import io.hedgerow.providers.chat.EmbeddingRequest;
 import io.hedgerow.providers.chat.EmbeddingResult;
+import io.hedgerow.providers.chat.FinishReason;
+import io.hedgerow.providers.chat.Usage;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.UpstreamError;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +51,13 @@ final class ScriptedAdapter implements ProviderAdapter {
 
   static ScriptedAdapter failing(ErrorClass errorClass, int status) {
     return streaming(() -> Source.failed(UpstreamError.of(errorClass, status, "scripted " + errorClass.label()).exception()));
+  }
+
+  /** A whole plain answer of {@code text}, as an adapter returns it from a plain call. */
+  static ChatCompletion completion(String text) {
+    return new ChatCompletion("chatcmpl-1", 1_700_000_000L, "m", List.of(new CompletionChoice(0,
+        new AssistantMessage(Optional.of(text), Optional.empty(), List.of()), FinishReason.STOP)),
+        Optional.of(new Usage(5, 7, 0, 0)));
   }
 
   /** Answers every plain (unstreamed) call with what the supplier gives; streamed calls fail as a bad request. */
