@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -69,7 +70,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   /** The timer guarding one attempt's first token fired; also the timer's key. */
   private record FirstTokenDeadline(int attempt) implements Command {}
 
-  /** A plain attempt answered: its whole completion. */
+  /** A plain attempt's whole completion went to the client, straight from the thread that read it. */
   private record Answered(int attempt, ChatCompletion completion) implements Command {}
 
   /** A plain attempt's deadline passed without an answer; also the timer's key. */
@@ -81,8 +82,18 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   /** A streamed attempt: its stream returns the permit; its kill switch stops it. */
   private record Streamed(UniqueKillSwitch killSwitch) implements Upstream {}
 
-  /** A plain call: this exchange returns its permit; cancelling it closes its upstream connection. */
-  private record PlainCall(CompletableFuture<ChatCompletion> answer) implements Upstream {}
+  /**
+   * A plain call: this exchange returns its permit; cancelling it closes its upstream connection. Its answer
+   * goes to the client from the thread that read it, unless this exchange gave up on it first: whichever
+   * {@link #settle}s it first decides.
+   */
+  private record PlainCall(CompletableFuture<ChatCompletion> answer, AtomicBoolean settled) implements Upstream {
+
+    /** True for the one caller that gets to decide the call's fate: its answer's delivery, or giving up on it. */
+    boolean settle() {
+      return settled.compareAndSet(false, true);
+    }
+  }
 
   /** One upstream attempt under way. */
   private record Attempt(int id, Candidate candidate, boolean hedge, Permit permit, long started, Upstream upstream) {
@@ -96,6 +107,14 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
       if (upstream instanceof PlainCall call) call.answer().cancel(false);
     }
 
+    /**
+     * Claims a plain call for this exchange to give up on; false once its answer has gone to the client
+     * (its {@link Answered} is then on the way). A streamed attempt is always this exchange's to end.
+     */
+    boolean settle() {
+      return !(upstream instanceof PlainCall call) || call.settle();
+    }
+
     Duration elapsed() {
       return since(started);
     }
@@ -105,6 +124,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
       if (upstream instanceof Streamed streamed) {
         streamed.killSwitch().abort(HedgeLost.INSTANCE);
       } else {
+        settle();
         abandonPlainCall();
         permit.release(new Outcome.Cancelled(elapsed()));
       }
@@ -305,19 +325,30 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
   /**
    * A plain request on a route that does not hedge needs no stream: one plain upstream call under the
    * shortest of the attempt's deadlines (nothing arrives before the whole answer), whose permit this actor
-   * returns itself.
+   * returns itself. A good answer goes to the client from the thread that read it, then this actor hears of
+   * it: passing it through here first would put a thread wake-up between the upstream and the client.
+   * Failures come here, to fail over.
    */
   private void startPlainAttempt(Candidate candidate, Permit permit) {
     int id = attemptsStarted++;
+    int attempts = attemptsStarted; // no other attempt starts while this one runs: a route that hedges streams
     ProviderHandle provider = providers.get(candidate.provider());
     CompletableFuture<ChatCompletion> call = provider.adapter().completeChat(request, candidate.upstreamModel())
         .toCompletableFuture();
-    running.put(id, new Attempt(id, candidate, false, permit, System.nanoTime(), new PlainCall(call)));
+    PlainCall plain = new PlainCall(call, new AtomicBoolean());
+    running.put(id, new Attempt(id, candidate, false, permit, System.nanoTime(), plain));
     timers.startSingleTimer(new AnswerDeadline(id), new AnswerDeadline(id), AttemptDeadlines.forWholeAnswer(timeoutsOf(provider)));
-    getContext().pipeToSelf(call,
-        (ChatCompletion completion, Throwable failure) -> failure != null
-            ? new AttemptFailed(id, UpstreamClient.asUpstream(failure).error())
-            : new Answered(id, completion));
+    ActorRef<Command> self = getContext().getSelf();
+    call.whenComplete((completion, failure) -> {
+      if (failure != null) {
+        self.tell(new AttemptFailed(id, UpstreamClient.asUpstream(failure).error()));
+      } else if (completion.choices().isEmpty()) {
+        self.tell(new AttemptFailed(id, NO_CONTENT));
+      } else if (plain.settle()) {
+        replyTo.tell(new ExchangeReply.Completed(candidate.provider(), attempts, completion));
+        self.tell(new Answered(id, completion));
+      }
+    });
   }
 
   private AttemptTimeouts timeoutsOf(ProviderHandle provider) {
@@ -354,24 +385,19 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
     return finish();
   }
 
+  /** The answer is with the client already: what is left is the permit, with the latency as this actor sees it. */
   private Behavior<Command> onAnswered(Answered msg) {
     Attempt winner = running.remove(msg.attempt());
-    if (winner == null) return this; // its deadline passed first
+    if (winner == null) return this; // stopping: its permit went back with the others
     timers.cancel(new AnswerDeadline(msg.attempt()));
-    if (msg.completion().choices().isEmpty()) {
-      winner.permit().release(new Outcome.Failed(ErrorClass.SERVER_ERROR, winner.elapsed()));
-      return failed(winner, NO_CONTENT);
-    }
     Duration latency = winner.elapsed();
     winner.permit().release(new Outcome.Succeeded(latency, Optional.of(latency), msg.completion().usage()));
-    abortOthers();
-    replyTo.tell(new ExchangeReply.Completed(winner.candidate().provider(), attemptsStarted, msg.completion()));
     return finish();
   }
 
   private Behavior<Command> onAnswerDeadline(AnswerDeadline msg) {
     Attempt late = running.get(msg.attempt());
-    if (late == null) return this;
+    if (late == null || !late.settle()) return this; // answered in the meantime
     return onAttemptFailed(new AttemptFailed(msg.attempt(),
         AttemptDeadlines.missedWholeAnswer(timeoutsOf(providers.get(late.candidate().provider())))));
   }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +50,30 @@ class ExchangePlainTest {
     assertEquals("a", completed.provider());
     assertEquals(1, completed.attempts());
     assertEquals(Optional.of("Hello there"), completed.completion().choices().get(0).message().content());
+    router.awaitSnapshot("a", a -> {
+      assertEquals(1, a.succeeded());
+      assertEquals(0, a.inFlight());
+    });
+  }
+
+  @Test
+  void plainAnswerGoesToTheClientFromTheThreadThatReadItBeforeTheExchangeHearsOfIt() throws Exception {
+    CompletableFuture<ChatCompletion> upstream = new CompletableFuture<>();
+    RouterUnderTest router = RouterUnderTest.with(kit)
+        .provider("a", ScriptedAdapter.plain(() -> upstream))
+        .route("chat", 3, "a")
+        .start();
+    AtomicReference<Thread> repliedOn = new AtomicReference<>();
+    CompletableFuture<ExchangeReply> reply = router.askPlain("chat");
+    reply.thenRun(() -> repliedOn.set(Thread.currentThread()));
+    long deadline = System.nanoTime() + RouterUnderTest.REPLY_WITHIN.toNanos();
+    while (upstream.getNumberOfDependents() == 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+
+    upstream.complete(ScriptedAdapter.completion("Hello there")); // this thread plays the upstream's IO thread
+
+    assertTrue(reply.isDone(), "answered before the upstream's thread let go of the answer");
+    assertEquals(Thread.currentThread(), repliedOn.get());
+    assertInstanceOf(ExchangeReply.Completed.class, reply.get());
     router.awaitSnapshot("a", a -> {
       assertEquals(1, a.succeeded());
       assertEquals(0, a.inFlight());

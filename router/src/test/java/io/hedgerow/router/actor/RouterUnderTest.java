@@ -6,6 +6,7 @@ import io.hedgerow.providers.chat.ChatRequest;
 import io.hedgerow.providers.chat.EmbeddingRequest;
 import io.hedgerow.providers.chat.json.ChatRequestReader;
 import io.hedgerow.providers.chat.json.EmbeddingRequestReader;
+import io.hedgerow.providers.upstream.DirectFuture;
 import io.hedgerow.router.config.AttemptTimeouts;
 import io.hedgerow.router.config.ProviderConfig;
 import io.hedgerow.router.hedging.HedgingSettings;
@@ -18,11 +19,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * A {@link Router} over scripted providers, with the few things a test does to it: dispatch a request,
@@ -109,6 +112,12 @@ final class RouterUnderTest {
     TestProbe<ExchangeReply> probe = kit.createTestProbe();
     router.tell(new Router.Dispatch(chat(model), probe.ref()));
     return probe.receiveMessage(REPLY_WITHIN);
+  }
+
+  /** Dispatches a plain request as the HTTP API does, asking: the reply completes the future where it is told. */
+  CompletableFuture<ExchangeReply> askPlain(String model) {
+    return DirectFuture.of(AskPattern.<Router.Command, ExchangeReply>ask(router,
+        replyTo -> new Router.Dispatch(chat(model, false), replyTo), REPLY_WITHIN, kit.system().scheduler()));
   }
 
   /** Dispatches a plain (unstreamed) request. */
