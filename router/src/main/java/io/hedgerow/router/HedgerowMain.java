@@ -6,10 +6,13 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.hedgerow.providers.CommonPoolParallelism;
 import io.hedgerow.router.config.Environment;
+import io.hedgerow.router.logging.LoggingShutdownHook;
 import io.hedgerow.router.metrics.GatewayMetrics;
 import java.io.File;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,7 @@ public final class HedgerowMain {
   private HedgerowMain() {}
 
   public static void main(String[] args) {
+    LoggingShutdownHook loggingShutdown = LoggingShutdownHook.install();
     File file = new File(args.length > 0 ? args[0] : "config/hedgerow.conf");
     Config config;
     try {
@@ -53,6 +57,9 @@ public final class HedgerowMain {
       Thread.currentThread().interrupt();
       return;
     }
+    // As long as Pekko's own shutdown hook waits for the coordinated shutdown: logging never holds the JVM longer.
+    Duration shutdownTimeout = Duration.ofMillis(CoordinatedShutdown.get(gateway.system()).totalTimeout().toMillis());
+    loggingShutdown.waitFor(gateway.whenTerminated(), shutdownTimeout);
     log.info("Hedgerow listening on {} (config {})", gateway.baseUrl(), file);
     gateway.simulators().values().forEach(s -> log.info("Simulated provider '{}' on {}", s.name(), s.baseUrl()));
     gateway.whenTerminated().toCompletableFuture().join();
