@@ -26,7 +26,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
@@ -80,7 +79,7 @@ public final class Gateway {
     GatewayMetrics metrics = GatewayMetrics.start(config);
     ActorSystem<Router.Command> system = ActorSystem.create(
         Router.create(settings.routes(), settings.providers(), sys -> new UpstreamAdapters(sys, settings), metrics),
-        ClusterSettings.SYSTEM_NAME, config, DispatcherSelector.fromConfig(Router.DISPATCHER));
+        ClusterSettings.SYSTEM_NAME, config);
     Readiness readiness = new Readiness();
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "hedgerow-draining", () -> {

@@ -17,7 +17,6 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -28,15 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * The supervisor: owns one {@link ProviderActor} per configured provider and each route's hedge budget,
  * resolves each request's model to a route and hands the request to a new {@link Exchange}. Its per-request work is a map lookup and
  * a spawn, so it does not become the bottleneck.
- *
- * <p>Its children run on its own dispatcher: started on {@link #DISPATCHER}, as the gateway starts it, the
- * router, the provider actors and the exchanges pass a request's messages to one another on the same few
- * threads, instead of handing each to the default dispatcher, which may wake a thread for it.
  */
 public final class Router extends AbstractBehavior<Router.Command> {
-
-  /** The dispatcher of the router and its children: the control plane's (reference.conf). */
-  public static final String DISPATCHER = "hedgerow.control-dispatcher";
 
   public sealed interface Command {}
 
@@ -71,8 +63,6 @@ public final class Router extends AbstractBehavior<Router.Command> {
     return Behaviors.setup(ctx -> new Router(ctx, routes, providers, adapters.apply(ctx.getSystem()), metrics));
   }
 
-  private static final DispatcherSelector SAME_DISPATCHER = DispatcherSelector.sameAsParent();
-
   private final RouteTable routes;
   private final Map<String, ProviderHandle> handles;
   private final Map<String, ActorRef<ProviderActor.Command>> actors;
@@ -88,7 +78,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       ProviderMetrics providerMetrics = metrics.provider(name);
       ActorRef<ProviderActor.Command> ref = ctx.spawn(
           Behaviors.supervise(ProviderActor.create(config, providerMetrics, System::nanoTime))
-              .onFailure(SupervisorStrategy.restart()), "provider-" + name, SAME_DISPATCHER);
+              .onFailure(SupervisorStrategy.restart()), "provider-" + name);
       h.put(name, new ProviderHandle(ref, adapters.adapterFor(config, ref), config.timeouts(),
           config.limits().queueTimeout(), providerMetrics, config.limits().tokensPerMinute().isPresent()));
       a.put(name, ref);
@@ -113,7 +103,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       return this;
     }
     HedgeBudget budget = budgets.computeIfAbsent(route.get().name(), n -> new HedgeBudget(route.get().hedging()));
-    getContext().spawnAnonymous(Exchange.create(msg.request(), route.get(), handles, budget, msg.replyTo()), SAME_DISPATCHER);
+    getContext().spawnAnonymous(Exchange.create(msg.request(), route.get(), handles, budget, msg.replyTo()));
     return this;
   }
 
@@ -126,7 +116,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       return this;
     }
     getContext().spawnAnonymous(
-        EmbeddingExchange.create(msg.request(), capable, route.get().maxAttempts(), handles, msg.replyTo()), SAME_DISPATCHER);
+        EmbeddingExchange.create(msg.request(), capable, route.get().maxAttempts(), handles, msg.replyTo()));
     return this;
   }
 

@@ -2,13 +2,9 @@ package io.hedgerow.router.actor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hedgerow.router.stream.Chunks;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,23 +25,6 @@ class RouterTest {
 
   private static RouterUnderTest twoProviders(ScriptedAdapter a, ScriptedAdapter b) {
     return RouterUnderTest.with(kit).provider("a", a).provider("b", b).route("chat", 3, "a", "b").start();
-  }
-
-  @Test
-  void exchangesRunOnTheRoutersOwnDispatcher() {
-    AtomicReference<String> calledOn = new AtomicReference<>();
-    RouterUnderTest router = RouterUnderTest.with(kit)
-        .provider("a", ScriptedAdapter.plain(() -> {
-          calledOn.set(Thread.currentThread().getName());
-          return CompletableFuture.completedFuture(ScriptedAdapter.completion("hi"));
-        }))
-        .route("chat", 1, "a")
-        .start(DispatcherSelector.fromConfig(Router.DISPATCHER));
-
-    assertInstanceOf(ExchangeReply.Completed.class, router.dispatchPlain("chat"));
-
-    // the exchange makes the upstream call: it ran on the control plane's dispatcher, not the default one
-    assertTrue(calledOn.get().contains(Router.DISPATCHER), calledOn.get());
   }
 
   @Test

@@ -24,7 +24,6 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
@@ -82,15 +81,10 @@ final class RouterUnderTest {
     }
 
     RouterUnderTest start() {
-      return start(Props.empty());
-    }
-
-    /** Starts the router with {@code props}, e.g. on its own dispatcher as the gateway starts it. */
-    RouterUnderTest start(Props props) {
       RouteTable table = new RouteTable(routes, configs.keySet());
       Map<String, ScriptedAdapter> byName = Map.copyOf(adapters);
-      return new RouterUnderTest(kit, kit.spawn(
-          Router.create(table, Map.copyOf(configs), system -> config -> byName.get(config.name())), props));
+      return new RouterUnderTest(kit,
+          kit.spawn(Router.create(table, Map.copyOf(configs), system -> config -> byName.get(config.name()))));
     }
   }
 
