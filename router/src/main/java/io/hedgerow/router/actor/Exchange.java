@@ -387,8 +387,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
 
   /** The answer is with the client already: what is left is the permit, with the latency as this actor sees it. */
   private Behavior<Command> onAnswered(Answered msg) {
-    Attempt winner = running.remove(msg.attempt());
-    if (winner == null) return this; // stopping: its permit went back with the others
+    Attempt winner = running.remove(msg.attempt()); // still there: whoever gives up on a call claims it first
     timers.cancel(new AnswerDeadline(msg.attempt()));
     Duration latency = winner.elapsed();
     winner.permit().release(new Outcome.Succeeded(latency, Optional.of(latency), msg.completion().usage()));
