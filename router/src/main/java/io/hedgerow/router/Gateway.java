@@ -16,6 +16,8 @@ import io.hedgerow.router.config.Environment;
 import io.hedgerow.router.config.GatewaySettings;
 import io.hedgerow.router.limits.TokenEstimator;
 import io.hedgerow.router.metrics.GatewayMetrics;
+import io.hedgerow.router.server.HttpServer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +30,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * A running Hedgerow: the embedded simulated providers when the config asks for them, the actor system
@@ -41,14 +41,14 @@ public final class Gateway {
   private static final Duration LAST_BYTES_GRACE = Duration.ofMillis(500);
 
   private final ActorSystem<Router.Command> system;
-  private final ServerBinding binding;
+  private final HttpServer server;
   private final Map<String, SimServer> sims;
   private final Map<String, ActorRef<ProviderActor.Command>> providers;
 
-  private Gateway(ActorSystem<Router.Command> system, ServerBinding binding, Map<String, SimServer> sims,
+  private Gateway(ActorSystem<Router.Command> system, HttpServer server, Map<String, SimServer> sims,
       Map<String, ActorRef<ProviderActor.Command>> providers) {
     this.system = system;
-    this.binding = binding;
+    this.server = server;
     this.sims = sims;
     this.providers = providers;
   }
@@ -91,12 +91,16 @@ public final class Gateway {
             system, Router.GetProviders::new, Duration.ofSeconds(10), system.scheduler())
         .thenCompose(providers -> joinCluster(system, cluster, settings, providers).thenCompose(clusterView -> {
           ApiRoutes api = new ApiRoutes(system, system, providers, settings.routes(), settings.http(), readiness, clusterView);
-          return Http.get(system).newServerAt(settings.http().host(), settings.http().port()).bind(api.handler(system))
-              .thenApply(binding -> {
-                drainOnShutdown(shutdown, binding, api.openStreams(), settings.http().shutdownDeadline());
-                readiness.set(Readiness.State.READY);
-                return new Gateway(system, binding, sims.servers(), providers);
-              });
+          HttpServer server;
+          try {
+            server = HttpServer.bind(system, settings.http().host(), settings.http().port(), settings.http().ioThreads(),
+                api.handler(system));
+          } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+          drainOnShutdown(shutdown, server, api.openStreams(), settings.http().shutdownDeadline());
+          readiness.set(Readiness.State.READY);
+          return CompletableFuture.completedFuture(new Gateway(system, server, sims.servers(), providers));
         }))
         .whenComplete((g, e) -> {
           if (e != null) {
@@ -128,12 +132,12 @@ public final class Gateway {
   }
 
   /**
-   * Stops accepting, lets open streams finish within the deadline, then terminates the connections. Pekko's
-   * own {@code addToCoordinatedShutdown} would cut streams at once: it waits for responses, not their bodies.
+   * Stops accepting, lets open streams finish within the deadline, then terminates the connections (each
+   * finishes the request in flight). Terminating waits for responses, not their bodies, so streams come first.
    */
-  private static void drainOnShutdown(CoordinatedShutdown shutdown, ServerBinding binding, OpenStreams streams,
+  private static void drainOnShutdown(CoordinatedShutdown shutdown, HttpServer server, OpenStreams streams,
       Duration deadline) {
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "hedgerow-unbind", binding::unbind);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "hedgerow-unbind", server::unbind);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "hedgerow-finish-streams", () -> {
       long start = System.nanoTime();
       CompletableFuture<Done> finished = streams.allFinished().toCompletableFuture();
@@ -143,8 +147,7 @@ public final class Gateway {
           CompletableFuture.delayedExecutor(LAST_BYTES_GRACE.toMillis(), TimeUnit.MILLISECONDS));
       return flushed
           .completeOnTimeout(Done.done(), deadline.toMillis(), TimeUnit.MILLISECONDS)
-          .thenCompose(d -> binding.terminate(max(deadline.minusNanos(System.nanoTime() - start), Duration.ofSeconds(1))))
-          .thenApply(terminated -> Done.done());
+          .thenCompose(d -> server.terminate(max(deadline.minusNanos(System.nanoTime() - start), Duration.ofSeconds(1))));
     });
   }
 
@@ -160,11 +163,11 @@ public final class Gateway {
   }
 
   public int port() {
-    return binding.localAddress().getPort();
+    return server.localAddress().getPort();
   }
 
   public String baseUrl() {
-    return "http://" + binding.localAddress().getHostString() + ":" + port();
+    return "http://" + server.localAddress().getHostString() + ":" + port();
   }
 
   public ActorSystem<Router.Command> system() {

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.Done;
 
 /**
- * The SSE answers still being sent. Shutdown waits on them before it closes connections, because Pekko's
+ * The SSE answers still being sent. Shutdown waits on them before it closes connections, because the server's
  * graceful terminate counts a request as done once its response headers are out and would cut a stream.
  */
 public final class OpenStreams {

@@ -1,0 +1,244 @@
+package io.hedgerow.router.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.BidiFlow;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.RunnableGraph;
+import org.apache.pekko.stream.javadsl.TLSPlacebo;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's HTTP/1.1 server: Pekko HTTP's server layer (parsing, rendering, request timeouts, the
+ * {@code pekko.http.server} settings) over sockets of its own. Pekko's TCP transport moves every read and
+ * write through a connection actor and re-registers read interest with its selector (a system call and a
+ * selector wake-up) for every request; here {@link ServerLoop} threads read with interest left in place and
+ * each connection's stream writes to its socket directly. The listening socket and
+ * {@code pekko.http.server.max-connections}, {@code backlog}, {@code idle-timeout} and
+ * {@code pipelining-limit} work as with Pekko's own binding.
+ */
+public final class HttpServer {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private final ServerSocketChannel listener;
+  private final List<ServerLoop> loops;
+  private final Set<ServerConnection> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger connectionCount = new AtomicInteger();
+  private final Function<ServerConnection, RunnableGraph<NotUsed>> serve;
+  private final Materializer materializer;
+  private final Executor materializing;
+  private final int maxConnections;
+  private final InetSocketAddress localAddress;
+  private SelectionKey acceptKey;
+  private boolean acceptPaused;
+  private int nextLoop;
+  private volatile boolean unbound;
+  private CompletableFuture<Done> unbinding;
+  private CompletionStage<Done> terminating;
+
+  private HttpServer(ServerSocketChannel listener, List<ServerLoop> loops, ServerSettings settings,
+      org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler,
+      ClassicActorSystemProvider system)
+      throws IOException {
+    this.listener = listener;
+    this.loops = loops;
+    this.materializer = Materializer.matFromSystem(system);
+    this.materializing = system.classicSystem().dispatcher();
+    this.maxConnections = settings.getMaxConnections();
+    this.localAddress = (InetSocketAddress) listener.getLocalAddress();
+    Http http = Http.get(system.classicSystem());
+    scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
+    int parallelism = settings.getPipeliningLimit();
+    this.serve = connection -> {
+      BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layer =
+          BidiFlow.fromGraph(new ConnectionDrain(connection))
+              .atop(http.serverLayer(settings, Optional.of(connection.remoteAddress()), system.classicSystem().log()))
+              .atop(tlsPlacebo());
+      if (idle.isFinite()) layer = layer.atop(BidiFlow.bidirectionalIdleTimeout(Duration.ofNanos(idle.toNanos())));
+      return Flow.<HttpRequest>create().mapAsync(parallelism, handler)
+          .join(layer)
+          .join(Flow.fromGraph(new SocketStage(connection)));
+    };
+  }
+
+  /**
+   * Listens on {@code host:port} (0 picks a free port) with {@code ioThreads} IO threads, answering every
+   * request with {@code handler}; settings from {@code pekko.http.server}.
+   */
+  public static HttpServer bind(ClassicActorSystemProvider system, String host, int port, int ioThreads,
+      org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler) throws IOException {
+    ServerSettings settings = ServerSettings.create(system.classicSystem());
+    ServerSocketChannel listener = ServerSocketChannel.open();
+    List<ServerLoop> loops = new ArrayList<>();
+    try {
+      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      listener.bind(new InetSocketAddress(host, port), settings.getBacklog());
+      listener.configureBlocking(false);
+      for (int i = 0; i < ioThreads; i++) loops.add(new ServerLoop("hedgerow-http-io-" + i));
+      HttpServer server = new HttpServer(listener, loops, settings, handler, system);
+      server.startAccepting();
+      return server;
+    } catch (IOException | RuntimeException e) {
+      loops.forEach(ServerLoop::shutdown);
+      listener.close();
+      throw e;
+    }
+  }
+
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  /** Connections open now. */
+  public int openConnections() {
+    return connectionCount.get();
+  }
+
+  /** Stops accepting connections and frees the port; open connections go on. */
+  public synchronized CompletionStage<Done> unbind() {
+    if (unbinding == null) {
+      unbinding = new CompletableFuture<>();
+      acceptLoop().execute(() -> {
+        unbound = true;
+        if (acceptKey != null) acceptKey.cancel();
+        try {
+          listener.close();
+        } catch (IOException e) {
+          LOG.debug("Closing the listening socket failed", e);
+        }
+        unbinding.complete(Done.done());
+      });
+    }
+    return unbinding;
+  }
+
+  /**
+   * Stops accepting, closes idle connections and lets each busy one finish its request (its answer goes out
+   * with {@code Connection: close}); what is still open after {@code hardDeadline} is reset. Completes once
+   * every connection is closed, then stops the IO threads.
+   */
+  public synchronized CompletionStage<Done> terminate(Duration hardDeadline) {
+    if (terminating == null) terminating = drainAndClose(hardDeadline);
+    return terminating;
+  }
+
+  private CompletionStage<Done> drainAndClose(Duration hardDeadline) {
+    return unbind().thenCompose(u -> {
+      List<ServerConnection> connections = List.copyOf(open);
+      connections.forEach(ServerConnection::requestDrain);
+      CompletableFuture<Void> all = CompletableFuture.allOf(connections.stream()
+          .map(c -> c.closed().toCompletableFuture()).toArray(CompletableFuture[]::new));
+      return all.completeOnTimeout(null, hardDeadline.toMillis(), TimeUnit.MILLISECONDS).thenCompose(v -> {
+        List<ServerConnection> left = List.copyOf(open);
+        left.forEach(ServerConnection::abort);
+        return CompletableFuture.allOf(left.stream()
+            .map(c -> c.closed().toCompletableFuture()).toArray(CompletableFuture[]::new));
+      });
+    }).thenApply(v -> {
+      loops.forEach(ServerLoop::shutdown);
+      return Done.done();
+    });
+  }
+
+  private ServerLoop acceptLoop() {
+    return loops.get(0);
+  }
+
+  private void startAccepting() {
+    acceptLoop().execute(() -> {
+      try {
+        acceptKey = listener.register(acceptLoop().selector(), SelectionKey.OP_ACCEPT, (ServerLoop.Ready) ops -> accept());
+      } catch (IOException e) {
+        LOG.error("Cannot listen on {}", localAddress, e);
+      }
+    });
+  }
+
+  private void accept() {
+    while (!unbound) {
+      if (connectionCount.get() >= maxConnections) {
+        acceptKey.interestOps(0);
+        acceptPaused = true;
+        return;
+      }
+      SocketChannel socket;
+      try {
+        socket = listener.accept();
+      } catch (IOException e) {
+        LOG.warn("Accepting a connection failed: {}", e.toString());
+        return;
+      }
+      if (socket == null) return;
+      ServerLoop loop = loops.get(nextLoop++ % loops.size());
+      ServerConnection connection;
+      try {
+        connection = new ServerConnection(socket, loop);
+      } catch (IOException e) {
+        closeQuietly(socket);
+        continue;
+      }
+      connectionCount.incrementAndGet();
+      open.add(connection);
+      connection.closed().thenRun(() -> onClosed(connection));
+      materializing.execute(() -> {
+        try {
+          serve.apply(connection).run(materializer);
+        } catch (RuntimeException e) {
+          LOG.error("Cannot serve a connection", e);
+          connection.abort();
+        }
+      });
+    }
+  }
+
+  private void onClosed(ServerConnection connection) {
+    open.remove(connection);
+    connectionCount.decrementAndGet();
+    acceptLoop().execute(() -> {
+      if (acceptPaused && !unbound && acceptKey.isValid()) {
+        acceptPaused = false;
+        acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+      }
+    });
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static BidiFlow<org.apache.pekko.stream.TLSProtocol.SslTlsOutbound, ByteString, ByteString,
+      org.apache.pekko.stream.TLSProtocol.SslTlsInbound, NotUsed> tlsPlacebo() {
+    return (BidiFlow) TLSPlacebo.getInstance(); // its inbound side emits SessionBytes, an SslTlsInbound
+  }
+
+  private static void closeQuietly(SocketChannel socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // never served
+    }
+  }
+}
