@@ -1,8 +1,6 @@
 package io.hedgerow.providers.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hedgerow.providers.chat.ChatChunk;
-import io.hedgerow.providers.chat.Usage;
 import io.hedgerow.providers.upstream.SseEvent;
 import java.util.List;
 import java.util.Optional;
@@ -45,17 +43,5 @@ public final class OpenAiChunkDecoder {
     List<ChatChunk> out = heldUsage.map(List::of).orElse(List.of());
     heldUsage = Optional.empty();
     return out;
-  }
-
-  /**
-   * OpenAI's usage object; DeepSeek's {@code prompt_cache_hit_tokens} stands in for absent cache details.
-   * Read from a whole body's tree here; {@link OpenAiChunkReader} reads a stream frame's the same way.
-   */
-  static Optional<Usage> usage(JsonNode u) {
-    if (u == null || !u.isObject()) return Optional.empty();
-    JsonNode cached = u.path("prompt_tokens_details").path("cached_tokens");
-    if (!cached.isNumber()) cached = u.path("prompt_cache_hit_tokens");
-    return Optional.of(new Usage(u.path("prompt_tokens").asInt(0), u.path("completion_tokens").asInt(0),
-        cached.asInt(0), u.path("completion_tokens_details").path("reasoning_tokens").asInt(0)));
   }
 }

@@ -45,7 +45,7 @@ final class OpenAiChunkReader {
           case "created" -> created = r.longValue(0);
           case "model" -> model = r.repeatedText(lastModel, "");
           case "choices" -> choices = choices(r);
-          case "usage" -> usage = usage(r);
+          case "usage" -> usage = OpenAiUsage.read(r);
           case "error" -> errorField = !r.isNull();
           case "object" -> errorObject = r.isString("error");
           default -> { }
@@ -172,49 +172,6 @@ final class OpenAiChunkReader {
       }
     }
     return new SentToolCall(index, id, name, arguments);
-  }
-
-  /** As {@link OpenAiChunkDecoder#usage} reads it from a tree. */
-  private static Optional<Usage> usage(UpstreamJsonReader r) {
-    if (!r.enterObject()) return Optional.empty();
-    int prompt = 0;
-    int completion = 0;
-    OptionalInt cached = OptionalInt.empty();
-    int cacheHit = 0;
-    int reasoning = 0;
-    while (r.nextField()) {
-      switch (r.field()) {
-        case "prompt_tokens" -> prompt = r.intValue(0);
-        case "completion_tokens" -> completion = r.intValue(0);
-        case "prompt_tokens_details" -> cached = cachedTokens(r);
-        case "prompt_cache_hit_tokens" -> cacheHit = r.intValue(0);
-        case "completion_tokens_details" -> reasoning = reasoningTokens(r);
-        default -> { }
-      }
-    }
-    return Optional.of(new Usage(prompt, completion, cached.orElse(cacheHit), reasoning));
-  }
-
-  private static OptionalInt cachedTokens(UpstreamJsonReader details) {
-    OptionalInt cached = OptionalInt.empty();
-    if (details.enterObject()) {
-      while (details.nextField()) {
-        if (details.field().equals("cached_tokens")) {
-          cached = details.isNumber() ? OptionalInt.of(details.intValue(0)) : OptionalInt.empty();
-        }
-      }
-    }
-    return cached;
-  }
-
-  private static int reasoningTokens(UpstreamJsonReader details) {
-    int reasoning = 0;
-    if (details.enterObject()) {
-      while (details.nextField()) {
-        if (details.field().equals("reasoning_tokens")) reasoning = details.intValue(0);
-      }
-    }
-    return reasoning;
   }
 
   private static UpstreamException error(ByteString data) {

@@ -6,41 +6,173 @@ import io.hedgerow.providers.chat.ChatCompletion;
 import io.hedgerow.providers.chat.CompletionChoice;
 import io.hedgerow.providers.chat.FinishReason;
 import io.hedgerow.providers.chat.ToolCall;
+import io.hedgerow.providers.chat.Usage;
 import io.hedgerow.providers.chat.json.Json;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.UpstreamError;
+import io.hedgerow.providers.upstream.UpstreamException;
+import io.hedgerow.providers.upstream.UpstreamJsonReader;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Reads an OpenAI-compatible {@code chat.completion} body into a {@link ChatCompletion}. */
+/**
+ * Reads an OpenAI-compatible {@code chat.completion} body into a {@link ChatCompletion}, token by token:
+ * every plain answer of every OpenAI-compatible provider passes here, and a tree of it cost a quarter of
+ * what a plain request allocates. It reads what a tree was read for: absent fields take their defaults,
+ * values convert as {@link JsonNode}'s {@code asText} and {@code asInt} convert them, and of a field sent
+ * twice the last counts.
+ */
 public final class OpenAiResponseMapper {
+  private static final UpstreamError NOT_JSON =
+      UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream answered with a body that is not JSON.");
+  private static final UpstreamError NO_CHOICES =
+      UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream answered without choices.");
+  private static final AssistantMessage NO_MESSAGE = new AssistantMessage(Optional.empty(), Optional.empty(), List.of());
+
   private OpenAiResponseMapper() {}
 
   public static ChatCompletion fromUpstream(byte[] body) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream answered with a body that is not JSON.").exception();
-    }
-    if (root == null || !root.path("choices").isArray()) {
-      throw UpstreamError.of(ErrorClass.SERVER_ERROR, 200, "The upstream answered without choices.").exception();
-    }
-    List<CompletionChoice> choices = new ArrayList<>();
-    for (JsonNode c : root.get("choices")) {
-      JsonNode m = c.path("message");
-      List<ToolCall> calls = new ArrayList<>();
-      for (JsonNode t : m.path("tool_calls")) {
-        calls.add(new ToolCall(t.path("id").asText(""), t.path("function").path("name").asText(""),
-            t.path("function").path("arguments").asText("")));
+    String id = "";
+    long created = 0;
+    String model = "";
+    List<CompletionChoice> choices = null; // until a choices array is read
+    Optional<Usage> usage = Optional.empty();
+    try (UpstreamJsonReader r = UpstreamJsonReader.body(body, NOT_JSON)) {
+      if (!r.enterObject()) throw notAnObject(body);
+      while (r.nextField()) {
+        switch (r.field()) {
+          case "id" -> id = r.text("");
+          case "created" -> created = r.longValue(0);
+          case "model" -> model = r.text("");
+          case "choices" -> choices = r.enterArray() ? choices(r) : null;
+          case "usage" -> usage = OpenAiUsage.read(r);
+          default -> { }
+        }
       }
-      MessageText text = MessageText.of(m);
-      choices.add(new CompletionChoice(c.path("index").asInt(0),
-          new AssistantMessage(text.content(), text.reasoning(), List.copyOf(calls)),
-          FinishReason.fromWire(c.path("finish_reason").asText("stop"))));
     }
-    return new ChatCompletion(root.path("id").asText(""), root.path("created").asLong(0), root.path("model").asText(""),
-        List.copyOf(choices), OpenAiChunkDecoder.usage(root.get("usage")));
+    if (choices == null) throw NO_CHOICES.exception();
+    return new ChatCompletion(id, created, model, choices, usage);
+  }
+
+  /** The elements of the {@code choices} array the reader has entered. */
+  private static List<CompletionChoice> choices(UpstreamJsonReader r) {
+    if (!r.nextElement()) return List.of();
+    CompletionChoice first = choice(r);
+    if (!r.nextElement()) return List.of(first); // nearly every answer: one choice
+    List<CompletionChoice> out = new ArrayList<>(2);
+    out.add(first);
+    do {
+      out.add(choice(r));
+    } while (r.nextElement());
+    return List.copyOf(out);
+  }
+
+  /** A choice; anything but an object is a choice of defaults, as a tree's missing fields were. */
+  private static CompletionChoice choice(UpstreamJsonReader r) {
+    int index = 0;
+    AssistantMessage message = NO_MESSAGE;
+    FinishReason finish = FinishReason.STOP;
+    if (r.enterObject()) {
+      while (r.nextField()) {
+        switch (r.field()) {
+          case "index" -> index = r.intValue(0);
+          case "message" -> message = message(r);
+          case "finish_reason" -> finish = FinishReason.fromWire(r.text("stop"));
+          default -> { }
+        }
+      }
+    }
+    return new CompletionChoice(index, message, finish);
+  }
+
+  /** Read as a stream's delta is ({@link OpenAiChunkReader}), whose text fields are the same. */
+  private static AssistantMessage message(UpstreamJsonReader r) {
+    if (!r.enterObject()) return NO_MESSAGE;
+    Optional<String> content = Optional.empty();
+    JsonNode contentParts = null;
+    Optional<String> reasoningContent = Optional.empty();
+    Optional<String> reasoning = Optional.empty();
+    List<ToolCall> toolCalls = List.of();
+    while (r.nextField()) {
+      switch (r.field()) {
+        case "content" -> {
+          // Mistral's list of parts is rare: read as a tree, by the code that reads a delta's
+          contentParts = r.isArray() ? r.tree() : null;
+          content = contentParts == null ? r.string() : Optional.empty();
+        }
+        case "reasoning_content" -> reasoningContent = r.string();
+        case "reasoning" -> reasoning = r.string();
+        case "tool_calls" -> toolCalls = toolCalls(r);
+        default -> { }
+      }
+    }
+    Optional<String> anyReasoning = reasoningContent.isPresent() ? reasoningContent : reasoning;
+    if (contentParts == null) return new AssistantMessage(content, anyReasoning, toolCalls);
+    MessageText text = MessageText.of(contentParts, anyReasoning);
+    return new AssistantMessage(text.content(), text.reasoning(), toolCalls);
+  }
+
+  /** The calls of {@code tool_calls}; anything but an array is no calls, or {@link #toolCallsByName}. */
+  private static List<ToolCall> toolCalls(UpstreamJsonReader r) {
+    if (!r.enterArray()) return r.enterObject() ? toolCallsByName(r) : List.of();
+    List<ToolCall> out = new ArrayList<>(2);
+    while (r.nextElement()) out.add(toolCall(r));
+    return List.copyOf(out);
+  }
+
+  /**
+   * An object's values taken as calls, as walking a tree of it took them: one per name, where the name was
+   * first sent, the last value sent under it. No provider is known to send this.
+   */
+  private static List<ToolCall> toolCallsByName(UpstreamJsonReader r) {
+    Map<String, ToolCall> calls = new LinkedHashMap<>();
+    while (r.nextField()) calls.put(r.field(), toolCall(r));
+    return List.copyOf(calls.values());
+  }
+
+  /** A call; {@code arguments} is kept as the string sent, not read as JSON. */
+  private static ToolCall toolCall(UpstreamJsonReader r) {
+    String id = "";
+    String name = "";
+    String arguments = "";
+    if (r.enterObject()) {
+      while (r.nextField()) {
+        switch (r.field()) {
+          case "id" -> id = r.text("");
+          case "function" -> {
+            name = "";
+            arguments = "";
+            if (r.enterObject()) {
+              while (r.nextField()) {
+                switch (r.field()) {
+                  case "name" -> name = r.text("");
+                  case "arguments" -> arguments = r.text("");
+                  default -> { }
+                }
+              }
+            }
+          }
+          default -> { }
+        }
+      }
+    }
+    return new ToolCall(id, name, arguments);
+  }
+
+  /**
+   * A body whose first value is no object: read again as a tree, which tells apart JSON without choices (an
+   * array, a string, nothing at all) from bytes that are not JSON, just as reading it as a tree always did.
+   */
+  private static UpstreamException notAnObject(byte[] body) {
+    try {
+      Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      return NOT_JSON.exception();
+    }
+    return NO_CHOICES.exception();
   }
 }

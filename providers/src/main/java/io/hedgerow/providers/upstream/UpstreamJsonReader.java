@@ -14,18 +14,23 @@ import org.apache.pekko.util.ByteString;
 /**
  * The JSON objects of one upstream stream, one event at a time, read token by token: no tree, and no new
  * parser per event ({@link JsonEventFeed}). The stream decoders read every upstream event this way, since
- * a tree per event cost most of a chunk's allocation. Values convert as {@link JsonNode}'s do
- * ({@code asText}, {@code asInt}, {@code isTextual}...), so a decoder reads what it read from a tree;
- * {@link #tree()} still reads a rare shape (an error, a list of content parts) as one. Failures are
- * {@link UpstreamJson}'s: a {@code server_error}. One per stream; not thread-safe.
+ * a tree per event cost most of a chunk's allocation; a mapper of whole answers reads one {@link #body}.
+ * Values convert as {@link JsonNode}'s do ({@code asText}, {@code asInt}, {@code isTextual}...), so a
+ * decoder reads what it read from a tree; {@link #tree()} still reads a rare shape (an error, a list of
+ * content parts) as one. Failures are {@link UpstreamJson}'s: a {@code server_error}. One per stream, or
+ * per body; not thread-safe.
  *
  * <p>Walking: {@link #nextField()} or {@link #nextElement()} moves onto the next value; a value nobody
  * read is skipped on the next move, so unknown fields need no code. {@link #enterObject()} and
  * {@link #enterArray()} step into a container.
  */
 public final class UpstreamJsonReader implements AutoCloseable {
+  /** Names an event in errors; null in a body's reader. */
   private final String what;
-  private final JsonEventFeed feed = new JsonEventFeed();
+  /** What a body's reader throws for bytes that are not JSON; null in a stream's, which names its event. */
+  private final UpstreamError bodyNotJson;
+  /** The stream's parser; null in a body's reader, which has one of its own. */
+  private final JsonEventFeed feed;
   /** The current event's parser, between {@link #read} and {@link #close()}. */
   private JsonParser parser;
   /** The parser sits on a value that no one has read or skipped yet. */
@@ -33,7 +38,30 @@ public final class UpstreamJsonReader implements AutoCloseable {
 
   /** A reader for the events of one stream; {@code what} names an event in errors, as for {@link UpstreamJson#object}. */
   public UpstreamJsonReader(String what) {
+    this(what, null, new JsonEventFeed());
+  }
+
+  private UpstreamJsonReader(String what, UpstreamError bodyNotJson, JsonEventFeed feed) {
     this.what = what;
+    this.bodyNotJson = bodyNotJson;
+    this.feed = feed;
+  }
+
+  /**
+   * A reader of one whole body, standing on its first value: {@link #enterObject()} steps into it when it is
+   * an object. The body gets a parser of its own, made as {@code readTree} makes one (so encodings are
+   * detected alike); bytes that are not JSON fail with {@code notJson}. {@link #close()} when done with it.
+   */
+  public static UpstreamJsonReader body(byte[] body, UpstreamError notJson) {
+    UpstreamJsonReader r = new UpstreamJsonReader(null, notJson, null);
+    try {
+      r.parser = Json.FACTORY.createParser(body);
+      r.unread = r.parser.nextToken() != null;
+      return r;
+    } catch (IOException e) {
+      r.close();
+      throw notJson.exception();
+    }
   }
 
   /**
@@ -41,13 +69,14 @@ public final class UpstreamJsonReader implements AutoCloseable {
    * not a JSON object fails just as it does in {@link UpstreamJson#object}.
    */
   public UpstreamJsonReader read(ByteString data) {
+    if (feed == null) throw new IllegalStateException("a body's reader reads that body only");
     try {
       parser = feed.open(data);
       unread = false;
       if (parser.nextToken() == JsonToken.START_OBJECT) return this;
     } catch (IOException e) {
       close();
-      throw notJson(what);
+      throw notJson();
     }
     close();
     UpstreamJson.object(data.toArrayUnsafe(), what); // not an object: fails with the same words as a tree would
@@ -63,7 +92,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
       unread = true;
       return true;
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     }
   }
 
@@ -72,7 +101,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
     try {
       return parser.currentName();
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     }
   }
 
@@ -84,7 +113,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
       unread = true;
       return true;
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     }
   }
 
@@ -124,7 +153,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
     try {
       return parser.currentToken() == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT;
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     }
   }
 
@@ -146,7 +175,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
       unread = false;
       return true;
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     }
   }
 
@@ -157,7 +186,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
       unread = false;
       return Optional.of(parser.getText());
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     }
   }
 
@@ -173,7 +202,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
         default -> absent;
       };
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     } finally {
       skipUnread();
     }
@@ -209,7 +238,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
         default -> absent;
       };
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     } finally {
       skipUnread();
     }
@@ -226,7 +255,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
         default -> absent;
       };
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     } finally {
       skipUnread();
     }
@@ -250,7 +279,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
         default -> absent;
       };
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     } finally {
       skipUnread();
     }
@@ -263,20 +292,28 @@ public final class UpstreamJsonReader implements AutoCloseable {
       JsonNode tree = Json.MAPPER.readTree(parser);
       return tree != null ? tree : NullNode.getInstance();
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     }
   }
 
-  /** Done with the event {@link #read} started. */
+  /** Done with the event {@link #read} started, or with the {@link #body}. */
   @Override
   public void close() {
-    feed.close();
+    if (feed != null) {
+      feed.close();
+    } else if (parser != null) {
+      try {
+        parser.close();
+      } catch (IOException e) {
+        // a parser of bytes in memory has nothing to release that closing did not already
+      }
+    }
     parser = null;
   }
 
   /** The stream ended: lets go of its parser (a later event would start another). */
   public void end() {
-    feed.end();
+    if (feed != null) feed.end();
   }
 
   /**
@@ -285,7 +322,7 @@ public final class UpstreamJsonReader implements AutoCloseable {
    */
   private JsonToken next() throws IOException {
     JsonToken t = parser.nextToken();
-    if (t == null || t == JsonToken.NOT_AVAILABLE) throw notJson(what);
+    if (t == null || t == JsonToken.NOT_AVAILABLE) throw notJson();
     return t;
   }
 
@@ -295,12 +332,12 @@ public final class UpstreamJsonReader implements AutoCloseable {
     try {
       parser.skipChildren();
     } catch (IOException e) {
-      throw notJson(what);
+      throw notJson();
     }
   }
 
-  private static UpstreamException notJson(String what) {
-    return UpstreamJson.notJson(what).exception();
+  private UpstreamException notJson() {
+    return (bodyNotJson != null ? bodyNotJson : UpstreamJson.notJson(what)).exception();
   }
 
 }

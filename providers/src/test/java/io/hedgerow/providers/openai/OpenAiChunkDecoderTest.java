@@ -40,9 +40,9 @@ class OpenAiChunkDecoderTest {
 
   @Test
   void deepSeekCacheHitCountStandsInForMissingCacheDetails() {
-    Usage u = OpenAiChunkDecoder.usage(parse(
-        "{\"prompt_tokens\":100,\"completion_tokens\":5,\"total_tokens\":105,\"prompt_cache_hit_tokens\":64,\"prompt_cache_miss_tokens\":36}"))
-        .orElseThrow();
+    List<ChatChunk> out = new OpenAiChunkDecoder().next(data("{" + HEAD + ",\"choices\":[],\"usage\":"
+        + "{\"prompt_tokens\":100,\"completion_tokens\":5,\"total_tokens\":105,\"prompt_cache_hit_tokens\":64,\"prompt_cache_miss_tokens\":36}}"));
+    Usage u = out.get(0).usage().orElseThrow();
     assertEquals(new Usage(100, 5, 64, 0), u);
   }
 
