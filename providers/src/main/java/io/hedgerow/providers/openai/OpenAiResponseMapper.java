@@ -14,9 +14,7 @@ import io.hedgerow.providers.upstream.UpstreamException;
 import io.hedgerow.providers.upstream.UpstreamJsonReader;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -116,22 +114,12 @@ public final class OpenAiResponseMapper {
     return new AssistantMessage(text.content(), text.reasoning(), toolCalls);
   }
 
-  /** The calls of {@code tool_calls}; anything but an array is no calls, or {@link #toolCallsByName}. */
+  /** The calls of {@code tool_calls}; anything but an array is no calls. */
   private static List<ToolCall> toolCalls(UpstreamJsonReader r) {
-    if (!r.enterArray()) return r.enterObject() ? toolCallsByName(r) : List.of();
+    if (!r.enterArray()) return List.of();
     List<ToolCall> out = new ArrayList<>(2);
     while (r.nextElement()) out.add(toolCall(r));
     return List.copyOf(out);
-  }
-
-  /**
-   * An object's values taken as calls, as walking a tree of it took them: one per name, where the name was
-   * first sent, the last value sent under it. No provider is known to send this.
-   */
-  private static List<ToolCall> toolCallsByName(UpstreamJsonReader r) {
-    Map<String, ToolCall> calls = new LinkedHashMap<>();
-    while (r.nextField()) calls.put(r.field(), toolCall(r));
-    return List.copyOf(calls.values());
   }
 
   /** A call; {@code arguments} is kept as the string sent, not read as JSON. */
