@@ -2,6 +2,7 @@ package io.hedgerow.router;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.hedgerow.providers.loop.EventLoopGroup;
 import io.hedgerow.providers.sim.SimServer;
 import io.hedgerow.router.actor.ProviderActor;
 import io.hedgerow.router.actor.Router;
@@ -14,6 +15,7 @@ import io.hedgerow.router.cluster.ClusterView;
 import io.hedgerow.router.cluster.HealthGossip;
 import io.hedgerow.router.config.Environment;
 import io.hedgerow.router.config.GatewaySettings;
+import io.hedgerow.router.dispatch.EventLoopExecutor;
 import io.hedgerow.router.limits.TokenEstimator;
 import io.hedgerow.router.metrics.GatewayMetrics;
 import io.hedgerow.router.server.HttpServer;
@@ -91,16 +93,18 @@ public final class Gateway {
             system, Router.GetProviders::new, Duration.ofSeconds(10), system.scheduler())
         .thenCompose(providers -> joinCluster(system, cluster, settings, providers).thenCompose(clusterView -> {
           ApiRoutes api = new ApiRoutes(system, system, providers, settings.routes(), settings.http(), readiness, clusterView);
-          HttpServer server;
-          try {
-            server = HttpServer.bind(system, settings.http().host(), settings.http().port(), settings.http().ioThreads(),
-                api.handler(system));
-          } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-          }
-          drainOnShutdown(shutdown, server, api.openStreams(), settings.http().shutdownDeadline());
-          readiness.set(Readiness.State.READY);
-          return CompletableFuture.completedFuture(new Gateway(system, server, sims.servers(), providers));
+          return EventLoopExecutor.loopsOf(system).thenCompose(dispatcherLoops -> {
+            EventLoopGroup loops = dispatcherLoops.orElseGet(() -> ownLoops(system, settings.http().ioThreads()));
+            HttpServer server;
+            try {
+              server = HttpServer.bind(system, settings.http().host(), settings.http().port(), loops, api.handler(system));
+            } catch (IOException e) {
+              return CompletableFuture.failedFuture(e);
+            }
+            drainOnShutdown(shutdown, server, api.openStreams(), settings.http().shutdownDeadline());
+            readiness.set(Readiness.State.READY);
+            return CompletableFuture.completedFuture(new Gateway(system, server, sims.servers(), providers));
+          });
         }))
         .whenComplete((g, e) -> {
           if (e != null) {
@@ -108,6 +112,13 @@ public final class Gateway {
             sims.stop();
           }
         });
+  }
+
+  /** Event loops for the server's sockets when Pekko's dispatcher is not made of them (a config's choice). */
+  private static EventLoopGroup ownLoops(ActorSystem<?> system, int threads) {
+    EventLoopGroup loops = new EventLoopGroup("hedgerow-http-io", threads);
+    system.getWhenTerminated().thenRun(loops::shutdown);
+    return loops;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.hedgerow.router.actor.ProviderActor;
 import io.hedgerow.router.actor.Router;
 import io.hedgerow.router.config.GatewaySettings;
 import io.hedgerow.router.config.ProviderConfig;
+import io.hedgerow.router.dispatch.EventLoopExecutor;
 import io.hedgerow.router.limits.RateLimitObserver;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -21,8 +22,11 @@ final class UpstreamAdapters implements Router.Adapters {
   private final Http1Client http;
   private final GatewaySettings settings;
 
+  /** Made by the router as it starts, on a thread of the gateway's dispatcher: on its event loops, if it has them. */
   UpstreamAdapters(ActorSystem<?> system, GatewaySettings settings) {
-    this.http = new Http1Client(settings.upstreamConnections());
+    this.http = EventLoopExecutor.currentLoops()
+        .map(loops -> new Http1Client(settings.upstreamConnections(), loops))
+        .orElseGet(() -> new Http1Client(settings.upstreamConnections()));
     this.settings = settings;
     system.getWhenTerminated().thenRun(http::close);
   }

@@ -1,5 +1,7 @@
 package io.hedgerow.router.server;
 
+import io.hedgerow.providers.loop.EventLoop;
+import io.hedgerow.providers.loop.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -7,7 +9,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * The gateway's HTTP/1.1 server: Pekko HTTP's server layer (parsing, rendering, request timeouts, the
  * {@code pekko.http.server} settings) over sockets of its own. Pekko's TCP transport moves every read and
  * write through a connection actor and re-registers read interest with its selector (a system call and a
- * selector wake-up) for every request; here {@link ServerLoop} threads read with interest left in place and
- * each connection's stream writes to its socket directly. The listening socket and
+ * selector wake-up) for every request; here event loops ({@link EventLoop}, the threads the gateway's actors
+ * run on too) read with interest left in place and each connection's stream writes to its socket directly. The listening socket and
  * {@code pekko.http.server.max-connections}, {@code backlog}, {@code idle-timeout} and
  * {@code pipelining-limit} work as with Pekko's own binding.
  */
@@ -47,7 +48,7 @@ public final class HttpServer {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
   private final ServerSocketChannel listener;
-  private final List<ServerLoop> loops;
+  private final EventLoopGroup loops;
   private final Set<ServerConnection> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionCount = new AtomicInteger();
   private final Function<ServerConnection, RunnableGraph<NotUsed>> serve;
@@ -57,12 +58,11 @@ public final class HttpServer {
   private final InetSocketAddress localAddress;
   private SelectionKey acceptKey;
   private boolean acceptPaused;
-  private int nextLoop;
   private volatile boolean unbound;
   private CompletableFuture<Done> unbinding;
   private CompletionStage<Done> terminating;
 
-  private HttpServer(ServerSocketChannel listener, List<ServerLoop> loops, ServerSettings settings,
+  private HttpServer(ServerSocketChannel listener, EventLoopGroup loops, ServerSettings settings,
       org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler,
       ClassicActorSystemProvider system)
       throws IOException {
@@ -88,24 +88,21 @@ public final class HttpServer {
   }
 
   /**
-   * Listens on {@code host:port} (0 picks a free port) with {@code ioThreads} IO threads, answering every
-   * request with {@code handler}; settings from {@code pekko.http.server}.
+   * Listens on {@code host:port} (0 picks a free port), doing the sockets' IO on {@code loops}, and answers
+   * every request with {@code handler}; settings from {@code pekko.http.server}.
    */
-  public static HttpServer bind(ClassicActorSystemProvider system, String host, int port, int ioThreads,
+  public static HttpServer bind(ClassicActorSystemProvider system, String host, int port, EventLoopGroup loops,
       org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler) throws IOException {
     ServerSettings settings = ServerSettings.create(system.classicSystem());
     ServerSocketChannel listener = ServerSocketChannel.open();
-    List<ServerLoop> loops = new ArrayList<>();
     try {
       listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       listener.bind(new InetSocketAddress(host, port), settings.getBacklog());
       listener.configureBlocking(false);
-      for (int i = 0; i < ioThreads; i++) loops.add(new ServerLoop("hedgerow-http-io-" + i));
       HttpServer server = new HttpServer(listener, loops, settings, handler, system);
       server.startAccepting();
       return server;
     } catch (IOException | RuntimeException e) {
-      loops.forEach(ServerLoop::shutdown);
       listener.close();
       throw e;
     }
@@ -141,7 +138,7 @@ public final class HttpServer {
   /**
    * Stops accepting, closes idle connections and lets each busy one finish its request (its answer goes out
    * with {@code Connection: close}); what is still open after {@code hardDeadline} is reset. Completes once
-   * every connection is closed, then stops the IO threads.
+   * every connection is closed.
    */
   public synchronized CompletionStage<Done> terminate(Duration hardDeadline) {
     if (terminating == null) terminating = drainAndClose(hardDeadline);
@@ -160,20 +157,17 @@ public final class HttpServer {
         return CompletableFuture.allOf(left.stream()
             .map(c -> c.closed().toCompletableFuture()).toArray(CompletableFuture[]::new));
       });
-    }).thenApply(v -> {
-      loops.forEach(ServerLoop::shutdown);
-      return Done.done();
-    });
+    }).thenApply(v -> Done.done());
   }
 
-  private ServerLoop acceptLoop() {
-    return loops.get(0);
+  private EventLoop acceptLoop() {
+    return loops.loops().get(0);
   }
 
   private void startAccepting() {
     acceptLoop().execute(() -> {
       try {
-        acceptKey = listener.register(acceptLoop().selector(), SelectionKey.OP_ACCEPT, (ServerLoop.Ready) ops -> accept());
+        acceptKey = listener.register(acceptLoop().selector(), SelectionKey.OP_ACCEPT, (EventLoop.Ready) ops -> accept());
       } catch (IOException e) {
         LOG.error("Cannot listen on {}", localAddress, e);
       }
@@ -195,7 +189,7 @@ public final class HttpServer {
         return;
       }
       if (socket == null) return;
-      ServerLoop loop = loops.get(nextLoop++ % loops.size());
+      EventLoop loop = loops.next();
       ServerConnection connection;
       try {
         connection = new ServerConnection(socket, loop);

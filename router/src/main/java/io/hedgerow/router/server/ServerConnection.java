@@ -1,5 +1,6 @@
 package io.hedgerow.router.server;
 
+import io.hedgerow.providers.loop.EventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -15,7 +16,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.util.ByteString;
 
 /**
- * One accepted client socket, between its {@link ServerLoop} and the stream that serves it (its
+ * One accepted client socket, between its {@link EventLoop} and the stream that serves it (its
  * {@link SocketStage}). The loop reads, with read interest left registered: bytes the stream has asked for
  * go to it at once; bytes that arrive first (the next request on a kept-alive connection, usually just
  * before the stream asks) are held, and the stream takes them itself when it asks, on its own thread. Only
@@ -23,7 +24,7 @@ import org.apache.pekko.util.ByteString;
  * stream writes from its own thread, straight to the socket; what the socket cannot take at once goes to the
  * loop, which finishes it when the socket is writable. The loop alone touches the selection key.
  */
-final class ServerConnection implements ServerLoop.Ready {
+final class ServerConnection implements EventLoop.Ready {
   /** What the loop tells the stream. Each call may come from the loop's thread. */
   interface Events {
     void received(ByteString bytes);
@@ -42,7 +43,7 @@ final class ServerConnection implements ServerLoop.Ready {
   private static final int HELD = 2;
 
   private final SocketChannel channel;
-  private final ServerLoop loop;
+  private final EventLoop loop;
   private final InetSocketAddress remote;
   private final CompletableFuture<Done> closed = new CompletableFuture<>();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -61,7 +62,7 @@ final class ServerConnection implements ServerLoop.Ready {
   private volatile Runnable drain;
   private volatile boolean drainRequested;
 
-  ServerConnection(SocketChannel channel, ServerLoop loop) throws IOException {
+  ServerConnection(SocketChannel channel, EventLoop loop) throws IOException {
     this.channel = channel;
     this.loop = loop;
     channel.configureBlocking(false);

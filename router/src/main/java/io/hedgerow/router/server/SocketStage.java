@@ -18,7 +18,7 @@ import org.apache.pekko.util.ByteString;
 /**
  * A client socket as a flow: the bytes that come in are what the socket read, the bytes that go in are
  * written to it. Writes happen on the stream's own thread as elements arrive; reads arrive from the
- * connection's {@link ServerLoop}. Like Pekko's TCP stage on a server connection without half-close: the
+ * connection's {@link io.hedgerow.providers.loop.EventLoop}. Like Pekko's TCP stage on a server connection without half-close: the
  * peer ending its side ends the bytes read, and the socket closes once the bytes to write end.
  */
 final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {

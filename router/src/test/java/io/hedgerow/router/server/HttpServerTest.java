@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.hedgerow.providers.loop.EventLoopGroup;
+import io.hedgerow.router.dispatch.EventLoopExecutor;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -49,11 +51,13 @@ class HttpServerTest {
     TestKit.shutdownActorSystem(system);
   }
 
-  private int start(String config) throws IOException {
+  private int start(String config) throws Exception {
     system = ActorSystem.create("http-server-test", ConfigFactory.parseString(config)
         .withFallback(ConfigFactory.parseString("pekko.http.server.server-header = \"\"")).withFallback(ConfigFactory.load()));
     Materializer materializer = Materializer.matFromSystem(system);
-    server = HttpServer.bind(system, "127.0.0.1", 0, 2, request -> answer(request, materializer));
+    // the sockets on the event loops the system's actors run on, as in the gateway
+    EventLoopGroup loops = EventLoopExecutor.loopsOf(system).toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow();
+    server = HttpServer.bind(system, "127.0.0.1", 0, loops, request -> answer(request, materializer));
     return server.localAddress().getPort();
   }
 

@@ -1,5 +1,8 @@
 package io.hedgerow.providers.upstream.http1;
 
+import io.hedgerow.providers.loop.EventLoop;
+import io.hedgerow.providers.loop.EventLoopGroup;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -7,23 +10,37 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 
 /**
  * A lean non-blocking HTTP/1.1 client for upstream calls: keep-alive connections pooled per origin, plain or
- * TLS, on a few IO threads of its own. A response's head and body reach the caller's listener on the IO
- * thread as they arrive, with no stream machinery and no thread hand-off in between.
+ * TLS, on event loops ({@link EventLoopGroup}): the gateway's own, where its actors run too, or a few of its
+ * own. A response's head and body reach the caller's listener on the loop's thread as they arrive, with no
+ * stream machinery and no thread hand-off in between. A call made on one of the loops stays on it.
  */
 public final class Http1Client implements AutoCloseable {
-  private final IoLoop[] loops;
+  private final List<IoLoop> loops;
+  private final EventLoopGroup group;
+  private final boolean ownGroup;
   private final ExecutorService resolver;
   private final AtomicInteger next = new AtomicInteger();
 
+  /** A client on event loops of its own, {@code settings.ioThreads()} of them. */
   public Http1Client(Http1Settings settings) {
+    this(settings, new EventLoopGroup("hedgerow-upstream-io", settings.ioThreads()), true);
+  }
+
+  /** A client on {@code group}'s loops, which it leaves running when it closes. */
+  public Http1Client(Http1Settings settings, EventLoopGroup group) {
+    this(settings, group, false);
+  }
+
+  private Http1Client(Http1Settings settings, EventLoopGroup group, boolean ownGroup) {
     AtomicInteger resolvers = new AtomicInteger();
     this.resolver = Executors.newCachedThreadPool(task -> {
       Thread t = new Thread(task, "hedgerow-upstream-resolver-" + resolvers.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    this.loops = new IoLoop[settings.ioThreads()];
-    for (int i = 0; i < loops.length; i++) loops[i] = new IoLoop(settings, resolver, "hedgerow-upstream-io-" + (i + 1));
+    this.group = group;
+    this.ownGroup = ownGroup;
+    this.loops = group.loops().stream().map(loop -> new IoLoop(settings, resolver, loop)).toList();
   }
 
   /**
@@ -33,10 +50,17 @@ public final class Http1Client implements AutoCloseable {
    */
   public Call send(HttpRequest request, ResponseListener listener) {
     Origin origin = RequestBytes.originOf(request);
-    IoLoop loop = loops.length == 1 ? loops[0] : loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+    IoLoop loop = loopFor(EventLoop.current());
     Call call = new Call(loop, origin, RequestBytes.render(request, origin), listener);
     loop.send(call);
     return call;
+  }
+
+  /** The caller's own loop when it is on one of this client's, else the next in turn. */
+  private IoLoop loopFor(EventLoop current) {
+    if (loops.size() == 1) return loops.get(0);
+    for (IoLoop loop : loops) if (loop.eventLoop() == current) return loop;
+    return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
   }
 
   /** Closes every connection; calls still waiting fail. */
@@ -44,5 +68,6 @@ public final class Http1Client implements AutoCloseable {
   public void close() {
     for (IoLoop loop : loops) loop.shutdown();
     resolver.shutdown();
+    if (ownGroup) group.shutdown();
   }
 }

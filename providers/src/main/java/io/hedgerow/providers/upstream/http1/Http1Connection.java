@@ -1,5 +1,6 @@
 package io.hedgerow.providers.upstream.http1;
 
+import io.hedgerow.providers.loop.EventLoop;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -15,7 +16,7 @@ import java.nio.channels.SocketChannel;
  * {@link IoLoop} and is touched only there: connect, TLS handshake, write the request, parse the response
  * and hand its body to the call's listener as it arrives, then go back to its {@link OriginPool}.
  */
-final class Http1Connection implements ResponseParser.Sink {
+final class Http1Connection implements ResponseParser.Sink, EventLoop.Ready {
   private enum State { CONNECTING, HANDSHAKING, IDLE, ACTIVE, CLOSED }
 
   private final IoLoop loop;
@@ -74,7 +75,8 @@ final class Http1Connection implements ResponseParser.Sink {
   }
 
   /** The socket is ready for what this connection waits for. */
-  void onReady(int readyOps) {
+  @Override
+  public void onReady(int readyOps) {
     try {
       if (state == State.CONNECTING) {
         if ((readyOps & SelectionKey.OP_CONNECT) != 0 && channel.finishConnect()) connected();
