@@ -9,9 +9,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +48,8 @@ public final class HttpServer {
 
   private final ServerSocketChannel listener;
   private final EventLoopGroup loops;
-  private final Set<ServerConnection> open = ConcurrentHashMap.newKeySet();
+  /** Each open connection, with what completes once the server has counted it closed. */
+  private final Map<ServerConnection, CompletableFuture<Void>> open = new ConcurrentHashMap<>();
   private final AtomicInteger connectionCount = new AtomicInteger();
   private final Function<ServerConnection, RunnableGraph<NotUsed>> serve;
   private final Materializer materializer;
@@ -129,6 +129,13 @@ public final class HttpServer {
         } catch (IOException e) {
           LOG.debug("Closing the listening socket failed", e);
         }
+        try {
+          // the port is freed once the selector drops the cancelled key, in its next select; what that
+          // select finds ready (ignored here) it reports again in the loop's next one
+          acceptLoop().selector().selectNow(ready -> { });
+        } catch (IOException e) {
+          LOG.debug("Freeing the listening socket failed", e);
+        }
         unbinding.complete(Done.done());
       });
     }
@@ -147,15 +154,11 @@ public final class HttpServer {
 
   private CompletionStage<Done> drainAndClose(Duration hardDeadline) {
     return unbind().thenCompose(u -> {
-      List<ServerConnection> connections = List.copyOf(open);
-      connections.forEach(ServerConnection::requestDrain);
-      CompletableFuture<Void> all = CompletableFuture.allOf(connections.stream()
-          .map(c -> c.closed().toCompletableFuture()).toArray(CompletableFuture[]::new));
+      open.keySet().forEach(ServerConnection::requestDrain);
+      CompletableFuture<Void> all = CompletableFuture.allOf(open.values().toArray(CompletableFuture[]::new));
       return all.completeOnTimeout(null, hardDeadline.toMillis(), TimeUnit.MILLISECONDS).thenCompose(v -> {
-        List<ServerConnection> left = List.copyOf(open);
-        left.forEach(ServerConnection::abort);
-        return CompletableFuture.allOf(left.stream()
-            .map(c -> c.closed().toCompletableFuture()).toArray(CompletableFuture[]::new));
+        open.keySet().forEach(ServerConnection::abort);
+        return CompletableFuture.allOf(open.values().toArray(CompletableFuture[]::new));
       });
     }).thenApply(v -> Done.done());
   }
@@ -198,8 +201,7 @@ public final class HttpServer {
         continue;
       }
       connectionCount.incrementAndGet();
-      open.add(connection);
-      connection.closed().thenRun(() -> onClosed(connection));
+      open.put(connection, connection.closed().thenRun(() -> onClosed(connection)).toCompletableFuture());
       materializing.execute(() -> {
         try {
           serve.apply(connection).run(materializer);

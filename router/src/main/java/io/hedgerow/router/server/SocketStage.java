@@ -1,5 +1,6 @@
 package io.hedgerow.router.server;
 
+import io.hedgerow.providers.loop.EventLoop;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.stream.Attributes;
@@ -47,6 +48,7 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       private boolean roundOpen;
       private boolean finishing;
       private AsyncCallback<Boolean> roundEnd;
+      private final Runnable endRound = () -> roundEnd.invoke(true);
 
       {
         setHandler(toSocket, new AbstractInHandler() {
@@ -91,9 +93,9 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       }
 
       /**
-       * Writes now, and opens a round that ends once the stream has handled what is already queued for it:
-       * what arrives until then (the rest of a burst of SSE chunks) goes out in one write rather than one
-       * system call each.
+       * Writes now, and opens a round that ends with the event loop's turn (or, off the loops, once the
+       * stream has handled what is queued for it): what arrives until then, such as the rest of a burst of
+       * SSE chunks, each handed over by its own task, goes out in one write rather than a system call each.
        */
       private void write(ByteString bytes) {
         try {
@@ -103,7 +105,9 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
           return;
         }
         roundOpen = true;
-        roundEnd.invoke(true);
+        EventLoop loop = EventLoop.current();
+        if (loop != null) loop.afterTurn(endRound);
+        else endRound.run();
       }
 
       private void writeHeld() {
