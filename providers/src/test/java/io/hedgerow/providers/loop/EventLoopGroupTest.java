@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -70,6 +71,24 @@ class EventLoopGroupTest {
       loop.execute(() -> group.execute(() -> inner.complete(EventLoop.current())));
       assertSame(loop, inner.get(5, TimeUnit.SECONDS));
     }
+  }
+
+  @Test
+  void afterTurnRunsOnceTheTurnsTasksAndThoseTheyQueuedHaveRun() throws Exception {
+    group = new EventLoopGroup("test", 1);
+    EventLoop loop = group.loops().get(0);
+    List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<List<String>> done = new CompletableFuture<>();
+    loop.execute(() -> {
+      loop.afterTurn(() -> {
+        order.add("after turn");
+        loop.execute(() -> done.complete(List.copyOf(order)));
+      });
+      order.add("task");
+      loop.execute(() -> loop.execute(() -> order.add("queued by a queued task")));
+    });
+    assertEquals(List.of("task", "queued by a queued task", "after turn"), done.get(5, TimeUnit.SECONDS));
+    assertThrows(IllegalStateException.class, () -> loop.afterTurn(() -> { }), "only from the loop's thread");
   }
 
   @Test
