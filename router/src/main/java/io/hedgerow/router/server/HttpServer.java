@@ -25,7 +25,10 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
+import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.RunnableGraph;
@@ -73,12 +76,19 @@ public final class HttpServer {
     this.maxConnections = settings.getMaxConnections();
     this.localAddress = (InetSocketAddress) listener.getLocalAddress();
     Http http = Http.get(system.classicSystem());
+    LoggingAdapter log = system.classicSystem().log();
+    // One server layer for every connection, as Pekko's own binding has: each one built anew primes its own
+    // header parser (about 6 KiB a connection, kept while it is open). Only the settings that put the
+    // client's address into requests need a layer per connection.
+    boolean perConnection = settings.getRemoteAddressHeader() || settings.getRemoteAddressAttribute();
+    BidiFlow<HttpResponse, SslTlsOutbound, SslTlsInbound, HttpRequest, NotUsed> shared =
+        perConnection ? null : http.serverLayer(settings, Optional.empty(), log);
     scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
     int parallelism = settings.getPipeliningLimit();
     this.serve = connection -> {
       BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layer =
           BidiFlow.fromGraph(new ConnectionDrain(connection))
-              .atop(http.serverLayer(settings, Optional.of(connection.remoteAddress()), system.classicSystem().log()))
+              .atop(perConnection ? http.serverLayer(settings, Optional.of(connection.remoteAddress()), log) : shared)
               .atop(tlsPlacebo());
       if (idle.isFinite()) layer = layer.atop(BidiFlow.bidirectionalIdleTimeout(Duration.ofNanos(idle.toNanos())));
       return Flow.<HttpRequest>create().mapAsync(parallelism, handler)
@@ -225,8 +235,7 @@ public final class HttpServer {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static BidiFlow<org.apache.pekko.stream.TLSProtocol.SslTlsOutbound, ByteString, ByteString,
-      org.apache.pekko.stream.TLSProtocol.SslTlsInbound, NotUsed> tlsPlacebo() {
+  private static BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> tlsPlacebo() {
     return (BidiFlow) TLSPlacebo.getInstance(); // its inbound side emits SessionBytes, an SslTlsInbound
   }
 

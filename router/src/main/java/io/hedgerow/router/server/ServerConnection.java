@@ -95,7 +95,7 @@ final class ServerConnection implements EventLoop.Ready {
   }
 
   /**
-   * The stream wants the next bytes. Returns what the loop already holds for it (empty bytes for the peer's
+   * The stream wants the next bytes. Returns what the loop already holds for it (bytes, or the peer's
    * end, see {@link Taken}), or null: then the loop hands the next bytes over through {@link Events}.
    */
   Taken want() {

@@ -23,6 +23,9 @@ import org.apache.pekko.util.ByteString;
  * peer ending its side ends the bytes read, and the socket closes once the bytes to write end.
  */
 final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
+  /** What one round gathers at most before it waits for its write. */
+  private static final int MAX_HELD_BYTES = 64 * 1024;
+
   private final Inlet<ByteString> toSocket = Inlet.create("SocketStage.toSocket");
   private final Outlet<ByteString> fromSocket = Outlet.create("SocketStage.fromSocket");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(toSocket, fromSocket);
@@ -117,8 +120,9 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
         write(bytes);
       }
 
+      /** Asks for more unless the socket is behind or a round has gathered enough to write. */
       private void pullIfReady() {
-        if (!writing && !isClosed(toSocket) && !hasBeenPulled(toSocket)) pull(toSocket);
+        if (!writing && held.size() < MAX_HELD_BYTES && !isClosed(toSocket) && !hasBeenPulled(toSocket)) pull(toSocket);
       }
 
       private void finishIfDone() {
