@@ -3,6 +3,7 @@ package io.hedgerow.router.server;
 import io.hedgerow.providers.loop.EventLoop;
 import io.hedgerow.providers.loop.EventLoopGroup;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
@@ -107,7 +108,13 @@ public final class HttpServer {
     ServerSocketChannel listener = ServerSocketChannel.open();
     try {
       listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      listener.bind(new InetSocketAddress(host, port), settings.getBacklog());
+      try {
+        listener.bind(new InetSocketAddress(host, port), settings.getBacklog());
+      } catch (BindException e) {
+        BindException named = new BindException("Cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        named.initCause(e);
+        throw named;
+      }
       listener.configureBlocking(false);
       HttpServer server = new HttpServer(listener, loops, settings, handler, system);
       server.startAccepting();

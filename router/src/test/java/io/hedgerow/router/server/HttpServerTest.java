@@ -195,6 +195,15 @@ class HttpServerTest {
   }
 
   @Test
+  void aPortInUseFailsTheBindNamingTheAddress() throws Exception {
+    int port = start("");
+    EventLoopGroup loops = EventLoopExecutor.loopsOf(system).toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow();
+    java.net.BindException e = assertThrows(java.net.BindException.class,
+        () -> HttpServer.bind(system, "127.0.0.1", port, loops, request -> new CompletableFuture<>()));
+    assertTrue(e.getMessage().startsWith("Cannot listen on 127.0.0.1:" + port + ": "), e.getMessage());
+  }
+
+  @Test
   void unbindingRefusesNewConnectionsWhileOpenOnesAreStillServed() throws Exception {
     int port = start("");
     try (RawClient open = new RawClient(port)) {
