@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code pekko.http.server} settings) over sockets of its own. Pekko's TCP transport moves every read and
  * write through a connection actor and re-registers read interest with its selector (a system call and a
  * selector wake-up) for every request; here event loops ({@link EventLoop}, the threads the gateway's actors
- * run on too) read with interest left in place and each connection's stream writes to its socket directly. The listening socket and
- * {@code pekko.http.server.max-connections}, {@code backlog}, {@code idle-timeout} and
+ * run on too) read with interest left in place, and each connection's stream writes to its socket
+ * directly. {@code pekko.http.server.max-connections}, {@code backlog}, {@code idle-timeout} and
  * {@code pipelining-limit} work as with Pekko's own binding.
  */
 public final class HttpServer {
@@ -79,7 +79,7 @@ public final class HttpServer {
     Http http = Http.get(system.classicSystem());
     LoggingAdapter log = system.classicSystem().log();
     // One server layer for every connection, as Pekko's own binding has: each one built anew primes its own
-    // header parser (about 6 KiB a connection, kept while it is open). Only the settings that put the
+    // header parser (about 4 KiB a connection, kept while it is open). Only the settings that put the
     // client's address into requests need a layer per connection.
     boolean perConnection = settings.getRemoteAddressHeader() || settings.getRemoteAddressAttribute();
     BidiFlow<HttpResponse, SslTlsOutbound, SslTlsInbound, HttpRequest, NotUsed> shared =
