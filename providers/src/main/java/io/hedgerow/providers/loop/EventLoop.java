@@ -133,6 +133,13 @@ public final class EventLoop implements Runnable {
       }
     }
     runTasks();
+    for (SelectionKey key : selector.keys()) {
+      try {
+        key.channel().close(); // whatever its owner did not close before the loop stopped
+      } catch (IOException ignored) {
+        // closing everything on the way out
+      }
+    }
     try {
       selector.close();
     } catch (IOException ignored) {

@@ -133,14 +133,26 @@ class EventLoopGroupTest {
   }
 
   @Test
-  void shutdownRunsWhatWasQueuedThenEndsTheThreads() throws Exception {
+  void shutdownRunsWhatWasQueuedThenEndsTheThreadsAndClosesTheirSockets() throws Exception {
     group = new EventLoopGroup("test", 2);
+    EventLoop loop = group.loops().get(1);
+    ServerSocketChannel listener = ServerSocketChannel.open();
+    listener.bind(new InetSocketAddress("127.0.0.1", 0));
+    listener.configureBlocking(false);
     CompletableFuture<String> queued = new CompletableFuture<>();
-    group.loops().get(1).execute(() -> queued.complete("ran"));
+    loop.execute(() -> {
+      try {
+        listener.register(loop.selector(), SelectionKey.OP_ACCEPT, (EventLoop.Ready) ops -> { });
+      } catch (java.io.IOException e) {
+        queued.completeExceptionally(e);
+      }
+      queued.complete("ran");
+    });
     group.shutdown();
     assertTrue(group.awaitTermination(5, TimeUnit.SECONDS));
     assertTrue(group.isShutdown() && group.isTerminated());
     assertEquals("ran", queued.getNow("not run"));
+    assertFalse(listener.isOpen(), "a socket still registered is closed with its loop");
     group = null;
   }
 }
