@@ -1,6 +1,7 @@
 package io.hedgerow.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hedgerow.providers.upstream.UpstreamJsonReader;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,39 @@ import java.util.Optional;
  * readers hand that rare shape over as a tree.
  */
 record MessageText(Optional<String> content, Optional<String> reasoning) {
+
+  /**
+   * The text fields of a message (a plain answer) or a delta (a stream frame) as a reader meets them:
+   * {@code content} (a string, or the list of parts read as a tree), {@code reasoning_content} and
+   * {@code reasoning}, the first of those two winning wherever it is sent.
+   */
+  static final class Fields {
+    private Optional<String> content = Optional.empty();
+    private JsonNode contentParts;
+    private Optional<String> reasoningContent = Optional.empty();
+    private Optional<String> reasoning = Optional.empty();
+
+    /** Reads the value the reader stands on if {@code field} is a text field; returns whether it was. */
+    boolean read(String field, UpstreamJsonReader r) {
+      switch (field) {
+        case "content" -> {
+          contentParts = r.isArray() ? r.tree() : null;
+          content = contentParts == null ? r.string() : Optional.empty();
+        }
+        case "reasoning_content" -> reasoningContent = r.string();
+        case "reasoning" -> reasoning = r.string();
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    MessageText text() {
+      Optional<String> anyReasoning = reasoningContent.isPresent() ? reasoningContent : reasoning;
+      return contentParts == null ? new MessageText(content, anyReasoning) : of(contentParts, anyReasoning);
+    }
+  }
 
   /** {@code content} sent as a list of parts, and the reasoning sent beside it, which the parts' thinking only stands in for. */
   static MessageText of(JsonNode parts, Optional<String> reasoning) {

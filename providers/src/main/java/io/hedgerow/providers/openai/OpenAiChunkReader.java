@@ -112,29 +112,17 @@ final class OpenAiChunkReader {
   private static SentDelta delta(UpstreamJsonReader r) {
     if (!r.enterObject()) return SentDelta.NONE;
     Optional<String> role = Optional.empty();
-    Optional<String> content = Optional.empty();
-    JsonNode contentParts = null;
-    Optional<String> reasoningContent = Optional.empty();
-    Optional<String> reasoning = Optional.empty();
+    MessageText.Fields text = new MessageText.Fields();
     List<SentToolCall> toolCalls = List.of();
     while (r.nextField()) {
       switch (r.field()) {
         case "role" -> role = r.string();
-        case "content" -> {
-          // Mistral's list of parts is rare: read as a tree, by the code that reads whole messages
-          contentParts = r.isArray() ? r.tree() : null;
-          content = contentParts == null ? r.string() : Optional.empty();
-        }
-        case "reasoning_content" -> reasoningContent = r.string();
-        case "reasoning" -> reasoning = r.string();
         case "tool_calls" -> toolCalls = toolCalls(r);
-        default -> { }
+        default -> text.read(r.field(), r);
       }
     }
-    Optional<String> anyReasoning = reasoningContent.isPresent() ? reasoningContent : reasoning;
-    if (contentParts == null) return new SentDelta(role, content, anyReasoning, toolCalls);
-    MessageText text = MessageText.of(contentParts, anyReasoning);
-    return new SentDelta(role, text.content(), text.reasoning(), toolCalls);
+    MessageText read = text.text();
+    return new SentDelta(role, read.content(), read.reasoning(), toolCalls);
   }
 
   private static List<SentToolCall> toolCalls(UpstreamJsonReader r) {

@@ -90,28 +90,15 @@ public final class OpenAiResponseMapper {
   /** Read as a stream's delta is ({@link OpenAiChunkReader}), whose text fields are the same. */
   private static AssistantMessage message(UpstreamJsonReader r) {
     if (!r.enterObject()) return NO_MESSAGE;
-    Optional<String> content = Optional.empty();
-    JsonNode contentParts = null;
-    Optional<String> reasoningContent = Optional.empty();
-    Optional<String> reasoning = Optional.empty();
+    MessageText.Fields text = new MessageText.Fields();
     List<ToolCall> toolCalls = List.of();
     while (r.nextField()) {
-      switch (r.field()) {
-        case "content" -> {
-          // Mistral's list of parts is rare: read as a tree, by the code that reads a delta's
-          contentParts = r.isArray() ? r.tree() : null;
-          content = contentParts == null ? r.string() : Optional.empty();
-        }
-        case "reasoning_content" -> reasoningContent = r.string();
-        case "reasoning" -> reasoning = r.string();
-        case "tool_calls" -> toolCalls = toolCalls(r);
-        default -> { }
-      }
+      String field = r.field();
+      if (field.equals("tool_calls")) toolCalls = toolCalls(r);
+      else text.read(field, r);
     }
-    Optional<String> anyReasoning = reasoningContent.isPresent() ? reasoningContent : reasoning;
-    if (contentParts == null) return new AssistantMessage(content, anyReasoning, toolCalls);
-    MessageText text = MessageText.of(contentParts, anyReasoning);
-    return new AssistantMessage(text.content(), text.reasoning(), toolCalls);
+    MessageText read = text.text();
+    return new AssistantMessage(read.content(), read.reasoning(), toolCalls);
   }
 
   /** The calls of {@code tool_calls}; anything but an array is no calls. */

@@ -98,10 +98,8 @@ public record GatewaySettings(
   }
 
   private static Http1Settings upstreamConnections(Config c, String path) {
-    int cores = Runtime.getRuntime().availableProcessors();
-    int ioThreads = c.getString("io-threads").equals("auto") ? Math.max(1, cores / 4) : c.getInt("io-threads");
     try {
-      return new Http1Settings(ioThreads, c.getInt("max-connections-per-host"), c.getInt("max-waiting-per-host"),
+      return new Http1Settings(IoThreads.read(c), c.getInt("max-connections-per-host"), c.getInt("max-waiting-per-host"),
           c.getDuration("connect-timeout"), c.getDuration("idle-timeout"), c.getDuration("response-idle-timeout"),
           Http1Settings.defaultTls());
     } catch (IllegalArgumentException e) {

@@ -11,8 +11,7 @@ import java.time.Duration;
 public record HttpSettings(String host, int port, int ioThreads, long maxBodyBytes, Duration shutdownDeadline,
     Duration requestTimeout) {
   public static HttpSettings fromConfig(Config c) {
-    int ioThreads = c.getString("io-threads").equals("auto")
-        ? Math.max(1, Runtime.getRuntime().availableProcessors() / 4) : c.getInt("io-threads");
+    int ioThreads = IoThreads.read(c);
     if (ioThreads < 1) throw new ConfigException.BadValue("hedgerow.http.io-threads", "must be at least 1, or auto");
     return new HttpSettings(c.getString("interface"), c.getInt("port"), ioThreads, c.getBytes("max-body-size"),
         c.getDuration("shutdown-deadline"), c.getDuration("request-timeout"));

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -54,7 +53,6 @@ public final class HttpServer {
   private final EventLoopGroup loops;
   /** Each open connection, with what completes once the server has counted it closed. */
   private final Map<ServerConnection, CompletableFuture<Void>> open = new ConcurrentHashMap<>();
-  private final AtomicInteger connectionCount = new AtomicInteger();
   private final Function<ServerConnection, RunnableGraph<NotUsed>> serve;
   private final Materializer materializer;
   private final Executor materializing;
@@ -131,7 +129,7 @@ public final class HttpServer {
 
   /** Connections open now. */
   public int openConnections() {
-    return connectionCount.get();
+    return open.size();
   }
 
   /** Stops accepting connections and frees the port; open connections go on. */
@@ -196,7 +194,7 @@ public final class HttpServer {
 
   private void accept() {
     while (!unbound) {
-      if (connectionCount.get() >= maxConnections) {
+      if (open.size() >= maxConnections) {
         acceptKey.interestOps(0);
         acceptPaused = true;
         return;
@@ -217,7 +215,6 @@ public final class HttpServer {
         closeQuietly(socket);
         continue;
       }
-      connectionCount.incrementAndGet();
       open.put(connection, connection.closed().thenRun(() -> onClosed(connection)).toCompletableFuture());
       materializing.execute(() -> {
         try {
@@ -232,7 +229,6 @@ public final class HttpServer {
 
   private void onClosed(ServerConnection connection) {
     open.remove(connection);
-    connectionCount.decrementAndGet();
     acceptLoop().execute(() -> {
       if (acceptPaused && !unbound && acceptKey.isValid()) {
         acceptPaused = false;

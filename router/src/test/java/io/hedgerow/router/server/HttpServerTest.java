@@ -44,6 +44,8 @@ class HttpServerTest {
   private ActorSystem system;
   private HttpServer server;
   private final CompletableFuture<Done> streamEnded = new CompletableFuture<>();
+  /** Completed as the handler starts on a request to /slow or /hang. */
+  private final CompletableFuture<String> handling = new CompletableFuture<>();
 
   @AfterEach
   void stop() throws Exception {
@@ -71,9 +73,11 @@ class HttpServerTest {
         return CompletableFuture.completedFuture(HttpResponse.create()
             .withEntity(ContentTypes.APPLICATION_OCTET_STREAM, pattern(Integer.parseInt(request.getUri().query().get("n").get()))));
       case "/slow":
+        handling.complete(path);
         return CompletableFuture.supplyAsync(() -> HttpResponse.create().withEntity("slow"),
             CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
       case "/hang":
+        handling.complete(path);
         return new CompletableFuture<>();
       case "/stream":
         Source<ByteString, NotUsed> chunks = Source.tick(Duration.ZERO, Duration.ofMillis(20), ByteString.fromString("data: x\n\n"))
@@ -122,9 +126,9 @@ class HttpServerTest {
   void anAnswerLargerThanTheSocketBuffersReachesAClientThatReadsLate() throws Exception {
     int port = start("");
     int size = 24 * 1024 * 1024;
-    try (RawClient client = new RawClient(port)) {
+    // a small receive window: the server's writes cannot all be taken at once, whenever the client reads
+    try (RawClient client = new RawClient(port, 4096)) {
       client.send(RawClient.get("/big?n=" + size));
-      Thread.sleep(300); // the socket's buffers fill and the rest waits for the socket to be writable
       RawClient.Response response = client.readResponse();
       assertEquals(200, response.status());
       assertArrayEquals(pattern(size), response.body());
@@ -191,7 +195,7 @@ class HttpServerTest {
       client.socket.setSoTimeout(5000);
       assertEquals(-1, client.socket.getInputStream().read(), "closed by the server");
     }
-    assertEventually(() -> server.openConnections() == 0);
+    new TestKit(system).awaitCond(Duration.ofSeconds(5), () -> server.openConnections() == 0);
   }
 
   @Test
@@ -225,7 +229,7 @@ class HttpServerTest {
       idle.send(RawClient.get("/idle"));
       assertEquals("/idle", idle.readResponse().bodyText());
       busy.send(RawClient.get("/slow"));
-      Thread.sleep(100); // the request is in the handler
+      assertEquals("/slow", handling.get(5, TimeUnit.SECONDS));
 
       CompletableFuture<Done> terminated = server.terminate(Duration.ofSeconds(10)).toCompletableFuture();
 
@@ -245,7 +249,7 @@ class HttpServerTest {
     int port = start("");
     try (RawClient hanging = new RawClient(port)) {
       hanging.send(RawClient.get("/hang"));
-      Thread.sleep(100);
+      assertEquals("/hang", handling.get(5, TimeUnit.SECONDS));
 
       server.terminate(Duration.ofMillis(300)).toCompletableFuture().get(5, TimeUnit.SECONDS);
 
@@ -257,14 +261,6 @@ class HttpServerTest {
         read = -1;
       }
       assertEquals(-1, read, "the connection is gone");
-    }
-  }
-
-  private static void assertEventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 5 s");
-      Thread.sleep(20);
     }
   }
 

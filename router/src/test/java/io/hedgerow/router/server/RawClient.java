@@ -17,7 +17,13 @@ final class RawClient implements AutoCloseable {
   private final InputStream in;
 
   RawClient(int port) throws IOException {
+    this(port, 0);
+  }
+
+  /** With {@code receiveBufferBytes} > 0, a socket that takes at most about that much before it is read. */
+  RawClient(int port, int receiveBufferBytes) throws IOException {
     socket = new Socket();
+    if (receiveBufferBytes > 0) socket.setReceiveBufferSize(receiveBufferBytes);
     socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
     socket.setSoTimeout(10_000);
     in = socket.getInputStream();
