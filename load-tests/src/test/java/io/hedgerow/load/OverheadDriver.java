@@ -39,7 +39,10 @@ import org.HdrHistogram.Recorder;
  * <p>Latency is to the last byte of the response; for {@code stream=true}, TTFC (time to the first body
  * byte after the headers, i.e. the first SSE chunk) is recorded too. Properties: {@code url}
  * (http://127.0.0.1:8080/v1/chat/completions), {@code body} (request JSON), {@code stream} (false),
- * {@code mode} (rate), {@code rate} (500), {@code duration} (seconds, 10), {@code connections} (32).
+ * {@code mode} (rate), {@code rate} (500), {@code duration} (seconds, 10), {@code connections} (32), and
+ * {@code trace} (a file; when set, every request's intended start, as wall-clock microseconds, its latency
+ * in microseconds and its connection are written there, one request a line, to find out when the slow ones
+ * happened, e.g. against a GC log written with {@code -Xlog:gc:file=..:time}).
  * Prints one line: {@code RESULT requests=.. errors=.. unsent=.. rps=.. p50_us=.. p99_us=.. p999_us=.. max_us=..
  * ttfc_p50_us=.. ttfc_p99_us=.. first_p50_us=.. first_max_us=..}.
  */
@@ -54,6 +57,9 @@ public final class OverheadDriver {
     double rate = Double.parseDouble(System.getProperty("rate", "500"));
     long durationNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(System.getProperty("duration", "10")));
     int connections = Integer.parseInt(System.getProperty("connections", "32"));
+    String trace = System.getProperty("trace");
+    long wallOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+    long[][] traces = new long[connections][];
 
     byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
     byte[] request = ("POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
@@ -99,6 +105,8 @@ public final class OverheadDriver {
         // not sent by then are reported as unsent (their latency would be at least this long).
         long drainLimit = end + TimeUnit.SECONDS.toNanos(10);
         long k = 0;
+        long[] mine = trace == null ? null : new long[2 * (int) Math.min(1 << 24, durationNanos / intervalNanos / connections + 16)];
+        int traced = 0;
         while (true) {
           long intended;
           if (sat) {
@@ -121,6 +129,10 @@ public final class OverheadDriver {
             long now = System.nanoTime();
             latency.recordValue(Math.max(1, (now - intended) / 1000));
             if (stream) ttfc.recordValue(Math.max(1, (first - intended) / 1000));
+            if (mine != null && traced + 2 <= mine.length) {
+              mine[traced++] = intended;
+              mine[traced++] = now - intended;
+            }
             ok.incrementAndGet();
             if (conn.closeAfter) { conn.close(); conn = null; }
           } catch (IOException | RuntimeException e) {
@@ -129,6 +141,7 @@ public final class OverheadDriver {
           }
         }
         if (conn != null) conn.close();
+        if (mine != null) traces[index] = java.util.Arrays.copyOf(mine, traced);
       }, "driver-" + i);
       t.setDaemon(true);
       t.start();
@@ -137,6 +150,7 @@ public final class OverheadDriver {
     // bounded: priming waits at most 30 s, socket timeouts are 10 s, the drain 10 s past the end
     long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30 + 12 + 10) + durationNanos;
     for (Thread t : threads) t.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
+    if (trace != null) writeTrace(trace, traces, wallOffsetNanos);
     long start = schedule[0];
     double seconds = start == 0 ? 1 : (Math.max(System.nanoTime(), start + durationNanos) - start) / 1e9;
     Histogram lat = latency.getIntervalHistogram();
@@ -150,6 +164,19 @@ public final class OverheadDriver {
         first.getValueAtPercentile(50), first.getValueAtPercentile(99),
         opening.getValueAtPercentile(50), opening.getMaxValue()));
     System.exit(0);
+  }
+
+  private static void writeTrace(String path, long[][] traces, long wallOffsetNanos) throws IOException {
+    try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(path)))) {
+      w.println("intended_wall_us latency_us connection");
+      for (int c = 0; c < traces.length; c++) {
+        long[] t = traces[c];
+        if (t == null) continue;
+        for (int i = 0; i + 1 < t.length; i += 2) {
+          w.println((t[i] + wallOffsetNanos) / 1000 + " " + t[i + 1] / 1000 + " " + c);
+        }
+      }
+    }
   }
 
   /** One keep-alive HTTP/1.1 connection; reads Content-Length and chunked bodies. */

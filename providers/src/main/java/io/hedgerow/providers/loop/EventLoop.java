@@ -19,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * tasks handed to it. The gateway's actors and streams run here too (its Pekko dispatcher is a
  * {@link EventLoopGroup}), so a request read here, routed, sent upstream, answered and written back
  * needs no other thread to wake. What is registered with the selector is attached to a {@link Ready}.
+ *
+ * <p>With a busy-poll time, a loop that has run out of work keeps looking at its sockets and tasks for that
+ * long before it sleeps in its selector. On a virtual machine a sleeping thread's CPU halts, and waking it
+ * again waits for the hypervisor (milliseconds now and then on a shared host); a loop that polls through
+ * the gaps between requests is never asleep when the next one comes, at the price of a busy core while
+ * requests come more often than the busy-poll time.
  */
 public final class EventLoop implements Runnable {
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -28,6 +34,7 @@ public final class EventLoop implements Runnable {
   private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
   private final EventLoopGroup group;
+  private final long busyPollNanos;
   private final Selector selector;
   private final Thread thread;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -37,8 +44,9 @@ public final class EventLoop implements Runnable {
   private List<Runnable> afterTurn = new ArrayList<>();
   private volatile boolean running = true;
 
-  EventLoop(EventLoopGroup group, String name) {
+  EventLoop(EventLoopGroup group, String name, long busyPollNanos) {
     this.group = group;
+    this.busyPollNanos = busyPollNanos;
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -68,6 +76,10 @@ public final class EventLoop implements Runnable {
   /** The buffer every socket of this loop reads into; whoever reads empties it before returning. */
   public ByteBuffer readBuffer() {
     return readBuffer;
+  }
+
+  Thread thread() {
+    return thread;
   }
 
   public boolean inLoop() {
@@ -114,7 +126,7 @@ public final class EventLoop implements Runnable {
     long nextTick = System.nanoTime() + TICK_NANOS;
     while (running) {
       try {
-        if (tasks.isEmpty()) {
+        if (tasks.isEmpty() && !busyPolled()) {
           selector.select(this::ready, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime())));
         } else {
           selector.selectNow(this::ready);
@@ -145,6 +157,17 @@ public final class EventLoop implements Runnable {
     } catch (IOException ignored) {
       // shutting down
     }
+  }
+
+  /** Polls until there is work (done already, for the sockets) or the busy-poll time is over; true if there was. */
+  private boolean busyPolled() throws IOException {
+    if (busyPollNanos <= 0) return false;
+    long until = System.nanoTime() + busyPollNanos;
+    do {
+      if (selector.selectNow(this::ready) > 0 || !tasks.isEmpty()) return true;
+      Thread.onSpinWait();
+    } while (running && System.nanoTime() - until < 0);
+    return false;
   }
 
   private void runTasks() {

@@ -1,5 +1,6 @@
 package io.hedgerow.providers.loop;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,13 +14,27 @@ import java.util.stream.IntStream;
  */
 public final class EventLoopGroup extends AbstractExecutorService {
   private final List<EventLoop> loops;
+  private final Duration busyPoll;
   private final AtomicInteger next = new AtomicInteger();
   private volatile boolean shutdown;
 
   public EventLoopGroup(String name, int threads) {
+    this(name, threads, Duration.ZERO);
+  }
+
+  /** With {@code busyPoll}, each loop polls that long for more work before it sleeps (see {@link EventLoop}). */
+  public EventLoopGroup(String name, int threads, Duration busyPoll) {
     if (threads < 1) throw new IllegalArgumentException("an event loop group needs at least one thread");
-    this.loops = IntStream.range(0, threads).mapToObj(i -> new EventLoop(this, name + "-" + i)).toList();
+    if (busyPoll.isNegative()) throw new IllegalArgumentException("busy-poll cannot be negative");
+    this.busyPoll = busyPoll;
+    long busyPollNanos = busyPoll.toNanos();
+    this.loops = IntStream.range(0, threads).mapToObj(i -> new EventLoop(this, name + "-" + i, busyPollNanos)).toList();
     loops.forEach(EventLoop::start);
+  }
+
+  /** How long each loop polls for more work before it sleeps; zero if it sleeps at once. */
+  public Duration busyPoll() {
+    return busyPoll;
   }
 
   public List<EventLoop> loops() {

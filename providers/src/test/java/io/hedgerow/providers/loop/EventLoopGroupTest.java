@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.net.Socket;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -108,6 +109,52 @@ class EventLoopGroupTest {
     EventLoop loop = group.loops().get(0);
     CountDownLatch ticked = new CountDownLatch(2);
     loop.everySecond(ticked::countDown);
+    assertSame(loop, acceptedOn(loop));
+    assertTrue(ticked.await(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aBusyPollingLoopServesSocketsAndTasksAndSleepsOnceIdleForLongerThanItsBusyPollTime() throws Exception {
+    group = new EventLoopGroup("test", 1, Duration.ofMillis(20));
+    EventLoop loop = group.loops().get(0);
+    assertSame(loop, acceptedOn(loop));
+    CompletableFuture<EventLoop> ran = new CompletableFuture<>();
+    group.execute(() -> ran.complete(EventLoop.current()));
+    assertSame(loop, ran.get(5, TimeUnit.SECONDS));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!sleepsInItsSelector(loop)) {
+      assertTrue(System.nanoTime() < deadline, "the loop still polls long after its last work");
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void aLoopThatWouldBusyPollForAnHourStillStopsAtShutdown() throws Exception {
+    group = new EventLoopGroup("test", 1, Duration.ofHours(1));
+    CompletableFuture<String> ran = new CompletableFuture<>();
+    group.execute(() -> ran.complete("ran"));
+    assertEquals("ran", ran.get(5, TimeUnit.SECONDS));
+    assertFalse(sleepsInItsSelector(group.loops().get(0)));
+    group.shutdown();
+    assertTrue(group.awaitTermination(5, TimeUnit.SECONDS));
+    group = null;
+  }
+
+  @Test
+  void aNegativeBusyPollTimeIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new EventLoopGroup("test", 1, Duration.ofMillis(-1)));
+  }
+
+  /** Whether the loop's thread waits in a selector's blocking select (not a poll with selectNow). */
+  private static boolean sleepsInItsSelector(EventLoop loop) {
+    for (StackTraceElement frame : loop.thread().getStackTrace()) {
+      if (frame.getMethodName().equals("select") && frame.getClassName().endsWith("SelectorImpl")) return true;
+    }
+    return false;
+  }
+
+  /** Registers a listener on {@code loop}, connects to it, and returns the loop its accept ran on. */
+  private static EventLoop acceptedOn(EventLoop loop) throws Exception {
     CompletableFuture<EventLoop> accepted = new CompletableFuture<>();
     try (ServerSocketChannel listener = ServerSocketChannel.open()) {
       listener.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -126,10 +173,9 @@ class EventLoopGroupTest {
         }
       });
       try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort())) {
-        assertSame(loop, accepted.get(5, TimeUnit.SECONDS));
+        return accepted.get(5, TimeUnit.SECONDS);
       }
     }
-    assertTrue(ticked.await(5, TimeUnit.SECONDS));
   }
 
   @Test

@@ -37,7 +37,7 @@ class EventLoopExecutorTest {
   @Test
   void actorsRunOnTheDispatchersEventLoopsSizedLikeAForkJoinPool() throws Exception {
     ActorTestKit kit = ActorTestKit.create(ConfigFactory.parseString(
-        "pekko.actor.default-dispatcher.event-loop-executor { parallelism-min = 3, parallelism-factor = 0.5 }")
+        "pekko.actor.default-dispatcher.event-loop-executor { parallelism-min = 3, parallelism-factor = 0.5, busy-poll = 3ms }")
         .withFallback(ConfigFactory.load()));
     try {
       TestProbe<Optional<EventLoop>> probe = kit.createTestProbe();
@@ -52,6 +52,7 @@ class EventLoopExecutorTest {
           .orElseThrow();
       assertEquals(Math.max(3, (int) Math.ceil(Runtime.getRuntime().availableProcessors() * 0.5)), loops.loops().size());
       assertTrue(loops.loops().contains(ranOn));
+      assertEquals(java.time.Duration.ofMillis(3), loops.busyPoll());
     } finally {
       kit.shutdownTestKit();
     }
@@ -73,6 +74,17 @@ class EventLoopExecutorTest {
     try (RunningGateway gw = RunningGateway.start(SIM)) {
       assertNotNull(EventLoopExecutor.loopsOf(gw.gateway().system()).toCompletableFuture().get(5, TimeUnit.SECONDS)
           .orElse(null));
+      assertServes(gw);
+    }
+  }
+
+  @Test
+  void withBusyPollingLoopsTheGatewayServesTheSame() throws Exception {
+    try (RunningGateway gw = RunningGateway.start(SIM + """
+        pekko.actor.default-dispatcher.event-loop-executor.busy-poll = 1ms
+        """)) {
+      assertEquals(java.time.Duration.ofMillis(1), EventLoopExecutor.loopsOf(gw.gateway().system()).toCompletableFuture()
+          .get(5, TimeUnit.SECONDS).orElseThrow().busyPoll());
       assertServes(gw);
     }
   }
