@@ -14,7 +14,12 @@
 # and the hypervisor's steal during the measurements.
 #
 #   load-tests/bench/overhead.sh
-#   RATES="500 2000" STREAM_RATE=500 SECONDS_RATE=10 SECONDS_SAT=8 PROFILE=1 load-tests/bench/overhead.sh
+#   RATES="500 2000" STREAM_RATE=500 ROUNDS=3 SECONDS_RATE=6 SECONDS_SAT=8 PROFILE=1 load-tests/bench/overhead.sh
+#   GATEWAY_JAVA_OPTS=-Dpekko.actor.default-dispatcher.event-loop-executor.busy-poll=2ms load-tests/bench/overhead.sh
+#
+# The fixed rates run ROUNDS times, the three targets in turn each round, and their percentiles are those of
+# all the rounds' requests together: a VM's hiccups land on every target alike, not on whichever one was
+# running at the time. The table's note gives each round's p99 too.
 #
 # PROFILE=1 records JFR on the gateway during the plain-JSON saturation run and prints its hottest top
 # frames. FLOOR=1 also measures plain-JSON saturation through (d) Pekko HTTP's server answering by itself
@@ -27,7 +32,8 @@ cd "$ROOT"
 
 RATES="${RATES:-500 2000}"        # fixed rates for plain JSON, requests/s
 STREAM_RATE="${STREAM_RATE:-500}" # fixed rate for streams
-SECONDS_RATE="${SECONDS_RATE:-10}"
+ROUNDS="${ROUNDS:-3}"             # fixed-rate rounds, the targets interleaved
+SECONDS_RATE="${SECONDS_RATE:-6}"  # per target, per rate, per round
 SECONDS_SAT="${SECONDS_SAT:-8}"
 WARMUP="${WARMUP:-30}"            # gateway warm-up, seconds (open loop at 200/s, then 4 connections JSON and SSE) ...
 WARMUP_MAX="${WARMUP_MAX:-180}"   # ... then saturation bursts until the JIT settles, at most this long
@@ -149,7 +155,7 @@ drive() {
   [[ "$2" == sse ]] && { body="$SSE_BODY"; stream=true; }
   timeout $(( $5 + 45 )) java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$WORK/driver:$HDR" \
     -Durl="$(url "$1" "$2")" -Dbody="$body" -Dstream="$stream" -Dmode="$3" -Drate="$4" -Dduration="$5" \
-    -Dconnections="$6" io.hedgerow.load.OverheadDriver 2>>"$WORK/driver.err" | grep '^RESULT' \
+    -Dconnections="$6" ${TRACE:+-Dtrace="$TRACE"} io.hedgerow.load.OverheadDriver 2>>"$WORK/driver.err" | grep '^RESULT' \
     || echo "RESULT requests=0 errors=1 unsent=0 rps=0 p50_us=0 p99_us=0 p999_us=0 max_us=0 ttfc_p50_us=0 ttfc_p99_us=0 first_p50_us=0 first_max_us=0"
 }
 ticks() {  # ticks PID...: utime+stime of the processes, in clock ticks
@@ -170,9 +176,9 @@ cpu_times() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' 
 steal_pct() {  # steal_pct "STEAL TOTAL" "STEAL TOTAL": percent of the CPU time between the two stolen
   python3 -c "import sys; s0, t0, s1, t1 = map(int, sys.argv[1:]); print(f'{100 * (s1 - s0) / max(t1 - t0, 1):.1f}')" $1 $2
 }
-measure() {  # measure KEY TARGET KIND MODE RATE SECONDS CONNS: drives, records the result with its steal share
+measure() {  # measure KEY TARGET KIND MODE RATE SECONDS CONNS [TRACE]: drives, records the result with its steal share
   local before after res; before="$(cpu_times)"
-  res="$(drive "$2" "$3" "$4" "$5" "$6" "$7")"
+  res="$(TRACE="${8:-}" drive "$2" "$3" "$4" "$5" "$6" "$7")"
   after="$(cpu_times)"
   record "$1" "$res steal_pct=$(steal_pct "$before" "$after")"
 }
@@ -204,15 +210,22 @@ drive nginx json sat 0 2 "$CONNS_SAT" >/dev/null
 MEASURED_FROM="$(awk '{ print $1 }' /proc/uptime)"
 MEASURED_FROM="$(python3 -c "print(${MEASURED_FROM} - $(awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$GW_PID/stat") / $(getconf CLK_TCK))")"
 
-for rate in $RATES; do
-  echo "plain JSON at $rate requests/s (${SECONDS_RATE}s each) ..." >&2
-  for target in direct nginx hedgerow; do
-    measure "rate$rate:json:$target" "$target" json rate "$rate" "$SECONDS_RATE" "$CONNS_RATE"
+# The machine's own floor: how late a sleeping thread wakes, with nothing else running.
+WAKEUPS="$(timeout 30 java -XX:+UseSerialGC -cp "$WORK/driver:$HDR" -Dmode=wakeup -Dduration=5 io.hedgerow.load.OverheadDriver | grep '^RESULT' || true)"
+echo "  machine: $WAKEUPS" >&2
+for round in $(seq 1 "$ROUNDS"); do
+  for rate in $RATES; do
+    echo "round $round of $ROUNDS: plain JSON at $rate requests/s (${SECONDS_RATE}s each) ..." >&2
+    for target in direct nginx hedgerow; do
+      measure "rate$rate:json:$target#$round" "$target" json rate "$rate" "$SECONDS_RATE" "$CONNS_RATE" \
+        "$WORK/trace-rate$rate-json-$target-$round.txt"
+    done
   done
-done
-echo "streams at $STREAM_RATE requests/s (${SECONDS_RATE}s each) ..." >&2
-for target in direct nginx hedgerow; do
-  measure "rate$STREAM_RATE:sse:$target" "$target" sse rate "$STREAM_RATE" "$SECONDS_RATE" "$CONNS_RATE"
+  echo "round $round of $ROUNDS: streams at $STREAM_RATE requests/s (${SECONDS_RATE}s each) ..." >&2
+  for target in direct nginx hedgerow; do
+    measure "rate$STREAM_RATE:sse:$target#$round" "$target" sse rate "$STREAM_RATE" "$SECONDS_RATE" "$CONNS_RATE" \
+      "$WORK/trace-rate$STREAM_RATE-sse-$target-$round.txt"
+  done
 done
 
 echo "saturation (${SECONDS_SAT}s each, $CONNS_SAT connections) ..." >&2
@@ -250,13 +263,37 @@ for kind in $KINDS; do
   done
 done
 
-python3 - "$RESULTS" "$(getconf CLK_TCK)" "$RATES" "$STREAM_RATE" "$CONNS_RATE" <<'PY'
-import sys
-path, hz, rates, stream_rate, conns_rate = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4], sys.argv[5]
-R = {}
+python3 - "$RESULTS" "$(getconf CLK_TCK)" "$RATES" "$STREAM_RATE" "$CONNS_RATE" "$WORK" "$WAKEUPS" <<'PY'
+import glob, math, sys
+path, hz, rates, stream_rate, conns_rate, work = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4], sys.argv[5], sys.argv[6]
+wakeups = dict(kv.split("=") for kv in sys.argv[7].split()[1:]) if sys.argv[7].startswith("RESULT") else {}
+R, rounds = {}, {}
 for line in open(path):
     key, rest = line.split(" ", 1)
-    R[key] = {k: float(v) for k, v in (kv.split("=") for kv in rest.split()[1:])}
+    values = {k: float(v) for k, v in (kv.split("=") for kv in rest.split()[1:])}
+    if "#" in key:
+        key = key.split("#")[0]
+        rounds.setdefault(key, []).append(values)
+    else:
+        R[key] = values
+def at(sorted_values, p):  # the value at percentile p, as HdrHistogram reports it
+    return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)] if sorted_values else 0
+# A fixed-rate cell pools its rounds: counts add up, percentiles are those of all the rounds' requests.
+for key, runs in rounds.items():
+    rate, kind, target = key.split(":")
+    lat, ttfc = [], []
+    for f in sorted(glob.glob(f"{work}/trace-{rate}-{kind}-{target}-*.txt")):
+        for line in list(open(f))[1:]:
+            _, l, t, _ = line.split()
+            lat.append(int(l)); ttfc.append(int(t))
+    lat.sort(); ttfc.sort()
+    R[key] = {"requests": sum(r["requests"] for r in runs), "errors": sum(r["errors"] for r in runs),
+              "unsent": sum(r.get("unsent", 0) for r in runs),
+              "p50_us": at(lat, 50), "p99_us": at(lat, 99), "ttfc_p50_us": at(ttfc, 50), "ttfc_p99_us": at(ttfc, 99),
+              "first_p50_us": sorted(r["first_p50_us"] for r in runs)[len(runs) // 2],
+              "first_max_us": max(r["first_max_us"] for r in runs),
+              "round_p99_us": [r["ttfc_p99_us" if kind == "sse" else "p99_us"] for r in runs],
+              "steal_pct": max(r["steal_pct"] for r in runs)}
 def ms(us): return f"{us / 1000:.2f} ms"
 def met(ok): return "yes" if ok else "**no**"
 rows = []
@@ -310,6 +347,14 @@ if steal:
           f"{steal[len(steal) // 2][0]:.1f} %, most {steal[-1][0]:.1f} % ({steal[-1][1]})")
     if steal[-1][0] > 5:
         print("  more than 5 % in a measurement: its figures measure the neighbours as much as the proxies; run again")
+if wakeups:
+    print(f"the machine, idle: a thread sleeping 0.5 ms wakes {int(wakeups['late_p50_us']) / 1000:.2f} ms late at p50, "
+          f"{int(wakeups['late_p99_us']) / 1000:.2f} ms at p99, {int(wakeups['late_max_us']) / 1000:.2f} ms at most, "
+          f"more than 1 ms late {wakeups['late_over_1ms']} times in 5 s ({wakeups['wakeups']} sleeps); each hop of a "
+          f"request wakes a sleeping thread")
+print(f"\nfixed rates: {len(next(iter(rounds.values()), []))} rounds, the targets in turn; each round's p99 (TTFC p99 for SSE), ms:")
+for key in sorted(rounds, key=lambda k: (k.split(":")[1], int(k.split(":")[0][4:]), ("direct", "nginx", "hedgerow").index(k.split(":")[2]))):
+    print(f"  {key:24s} " + " ".join(f"{v / 1000:.2f}" for v in R[key]["round_p99_us"]))
 print("\n| measurement | direct | nginx | Hedgerow | nginx vs direct | Hedgerow vs direct (or nginx) | target | met |")
 print("|---|---|---|---|---|---|---|---|")
 for r in rows: print("| " + " | ".join(r) + " |")

@@ -40,9 +40,10 @@ import org.HdrHistogram.Recorder;
  * byte after the headers, i.e. the first SSE chunk) is recorded too. Properties: {@code url}
  * (http://127.0.0.1:8080/v1/chat/completions), {@code body} (request JSON), {@code stream} (false),
  * {@code mode} (rate), {@code rate} (500), {@code duration} (seconds, 10), {@code connections} (32), and
- * {@code trace} (a file; when set, every request's intended start, as wall-clock microseconds, its latency
- * in microseconds and its connection are written there, one request a line, to find out when the slow ones
- * happened, e.g. against a GC log written with {@code -Xlog:gc:file=..:time}).
+ * {@code mode=wakeup} measures the machine instead (see {@link #wakeups}). {@code trace} (a file; when set, every answered request's intended start, as wall-clock microseconds, its
+ * latency and its TTFC in microseconds (0 unless {@code stream}) and its connection are written there, one
+ * request a line: to pool the requests of several runs, or to find out when the slow ones happened, e.g.
+ * against a GC log written with {@code -Xlog:gc:file=..:time}).
  * Prints one line: {@code RESULT requests=.. errors=.. unsent=.. rps=.. p50_us=.. p99_us=.. p999_us=.. max_us=..
  * ttfc_p50_us=.. ttfc_p99_us=.. first_p50_us=.. first_max_us=..}.
  */
@@ -57,6 +58,10 @@ public final class OverheadDriver {
     double rate = Double.parseDouble(System.getProperty("rate", "500"));
     long durationNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(System.getProperty("duration", "10")));
     int connections = Integer.parseInt(System.getProperty("connections", "32"));
+    if ("wakeup".equals(System.getProperty("mode"))) {
+      wakeups(durationNanos);
+      return;
+    }
     String trace = System.getProperty("trace");
     long wallOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
     long[][] traces = new long[connections][];
@@ -105,7 +110,7 @@ public final class OverheadDriver {
         // not sent by then are reported as unsent (their latency would be at least this long).
         long drainLimit = end + TimeUnit.SECONDS.toNanos(10);
         long k = 0;
-        long[] mine = trace == null ? null : new long[2 * (int) Math.min(1 << 24, durationNanos / intervalNanos / connections + 16)];
+        long[] mine = trace == null ? null : new long[3 * (int) Math.min(1 << 20, durationNanos / intervalNanos / connections + 16)];
         int traced = 0;
         while (true) {
           long intended;
@@ -129,9 +134,10 @@ public final class OverheadDriver {
             long now = System.nanoTime();
             latency.recordValue(Math.max(1, (now - intended) / 1000));
             if (stream) ttfc.recordValue(Math.max(1, (first - intended) / 1000));
-            if (mine != null && traced + 2 <= mine.length) {
+            if (mine != null && traced + 3 <= mine.length) {
               mine[traced++] = intended;
               mine[traced++] = now - intended;
+              mine[traced++] = stream ? first - intended : 0;
             }
             ok.incrementAndGet();
             if (conn.closeAfter) { conn.close(); conn = null; }
@@ -166,14 +172,31 @@ public final class OverheadDriver {
     System.exit(0);
   }
 
+  /**
+   * {@code mode=wakeup}: no server, the machine alone. One thread sleeps half a millisecond at a time for the
+   * duration and records how late it wakes: the floor under every latency tail measured here, since each hop
+   * of a request wakes a sleeping thread (on a VM, one whose CPU the hypervisor may have let go).
+   */
+  private static void wakeups(long durationNanos) {
+    Histogram late = new Histogram(3);
+    long end = System.nanoTime() + durationNanos;
+    for (long before; (before = System.nanoTime()) < end; ) {
+      LockSupport.parkNanos(500_000);
+      late.recordValue(Math.max(1, (System.nanoTime() - before - 500_000) / 1000));
+    }
+    System.out.println(String.format(Locale.ROOT, "RESULT wakeups=%d late_p50_us=%d late_p99_us=%d late_max_us=%d late_over_1ms=%d",
+        late.getTotalCount(), late.getValueAtPercentile(50), late.getValueAtPercentile(99), late.getMaxValue(),
+        late.getTotalCount() - late.getCountBetweenValues(0, 1000)));
+  }
+
   private static void writeTrace(String path, long[][] traces, long wallOffsetNanos) throws IOException {
     try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(path)))) {
-      w.println("intended_wall_us latency_us connection");
+      w.println("intended_wall_us latency_us ttfc_us connection");
       for (int c = 0; c < traces.length; c++) {
         long[] t = traces[c];
         if (t == null) continue;
-        for (int i = 0; i + 1 < t.length; i += 2) {
-          w.println((t[i] + wallOffsetNanos) / 1000 + " " + t[i + 1] / 1000 + " " + c);
+        for (int i = 0; i + 2 < t.length; i += 3) {
+          w.println((t[i] + wallOffsetNanos) / 1000 + " " + t[i + 1] / 1000 + " " + t[i + 2] / 1000 + " " + c);
         }
       }
     }
