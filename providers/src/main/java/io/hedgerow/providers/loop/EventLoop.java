@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * long before it sleeps in its selector. On a virtual machine a sleeping thread's CPU halts, and waking it
  * again waits for the hypervisor (milliseconds now and then on a shared host); a loop that polls through
  * the gaps between requests is never asleep when the next one comes, at the price of a busy core while
- * requests come more often than the busy-poll time.
+ * requests come more often than the busy-poll time. When they come less often it stops polling ({@link
+ * BusyPoll}).
  */
 public final class EventLoop implements Runnable {
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -34,7 +35,7 @@ public final class EventLoop implements Runnable {
   private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
   private final EventLoopGroup group;
-  private final long busyPollNanos;
+  private final BusyPoll busyPoll;
   private final Selector selector;
   private final Thread thread;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -46,7 +47,7 @@ public final class EventLoop implements Runnable {
 
   EventLoop(EventLoopGroup group, String name, long busyPollNanos) {
     this.group = group;
-    this.busyPollNanos = busyPollNanos;
+    this.busyPoll = new BusyPoll(busyPollNanos);
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -127,7 +128,9 @@ public final class EventLoop implements Runnable {
     while (running) {
       try {
         if (tasks.isEmpty() && !busyPolled()) {
-          selector.select(this::ready, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime())));
+          long sleeping = System.nanoTime();
+          selector.select(this::ready, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextTick - sleeping)));
+          busyPoll.slept(System.nanoTime() - sleeping);
         } else {
           selector.selectNow(this::ready);
         }
@@ -159,15 +162,20 @@ public final class EventLoop implements Runnable {
     }
   }
 
-  /** Polls until there is work (done already, for the sockets) or the busy-poll time is over; true if there was. */
+  /**
+   * Polls, if that is worth it, until there is work (done already, for the sockets) or the busy-poll time
+   * is over; true if there was work.
+   */
   private boolean busyPolled() throws IOException {
-    if (busyPollNanos <= 0) return false;
-    long until = System.nanoTime() + busyPollNanos;
+    if (!busyPoll.worthIt()) return false;
+    long until = System.nanoTime() + busyPoll.nanos();
+    boolean found = false;
     do {
-      if (selector.selectNow(this::ready) > 0 || !tasks.isEmpty()) return true;
-      Thread.onSpinWait();
-    } while (running && System.nanoTime() - until < 0);
-    return false;
+      found = selector.selectNow(this::ready) > 0 || !tasks.isEmpty();
+      if (!found) Thread.onSpinWait();
+    } while (!found && running && System.nanoTime() - until < 0);
+    busyPoll.polled(found);
+    return found;
   }
 
   private void runTasks() {

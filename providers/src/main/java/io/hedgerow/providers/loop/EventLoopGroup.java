@@ -25,7 +25,6 @@ public final class EventLoopGroup extends AbstractExecutorService {
   /** With {@code busyPoll}, each loop polls that long for more work before it sleeps (see {@link EventLoop}). */
   public EventLoopGroup(String name, int threads, Duration busyPoll) {
     if (threads < 1) throw new IllegalArgumentException("an event loop group needs at least one thread");
-    if (busyPoll.isNegative()) throw new IllegalArgumentException("busy-poll cannot be negative");
     this.busyPoll = busyPoll;
     long busyPollNanos = busyPoll.toNanos();
     this.loops = IntStream.range(0, threads).mapToObj(i -> new EventLoop(this, name + "-" + i, busyPollNanos)).toList();
