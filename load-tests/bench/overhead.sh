@@ -176,11 +176,16 @@ cpu_times() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' 
 steal_pct() {  # steal_pct "STEAL TOTAL" "STEAL TOTAL": percent of the CPU time between the two stolen
   python3 -c "import sys; s0, t0, s1, t1 = map(int, sys.argv[1:]); print(f'{100 * (s1 - s0) / max(t1 - t0, 1):.1f}')" $1 $2
 }
-measure() {  # measure KEY TARGET KIND MODE RATE SECONDS CONNS [TRACE]: drives, records the result with its steal share
-  local before after res; before="$(cpu_times)"
+measure() {  # measure KEY TARGET KIND MODE RATE SECONDS CONNS [TRACE]: drives, records the result with its steal
+  # share and the proxy's CPU time (from the driver's start to its end, so its start-up is in it)
+  local before after res pids ticks_before; before="$(cpu_times)"
+  case "$2" in nginx) pids="$(proxy_pids)" ;; hedgerow) pids="$GW_PID" ;; *) pids="" ;; esac
+  # shellcheck disable=SC2086
+  ticks_before="$(ticks $pids)"
   res="$(TRACE="${8:-}" drive "$2" "$3" "$4" "$5" "$6" "$7")"
   after="$(cpu_times)"
-  record "$1" "$res steal_pct=$(steal_pct "$before" "$after")"
+  # shellcheck disable=SC2086
+  record "$1" "$res cpu_ticks=$(( $(ticks $pids) - ticks_before )) steal_pct=$(steal_pct "$before" "$after")"
 }
 
 # The gateway is measured warm: first WARMUP seconds of mixed load, then saturation bursts (JSON and SSE in
@@ -288,6 +293,7 @@ for key, runs in rounds.items():
             lat.append(int(l)); ttfc.append(int(t))
     lat.sort(); ttfc.sort()
     R[key] = {"requests": sum(r["requests"] for r in runs), "errors": sum(r["errors"] for r in runs),
+              "cpu_ticks": sum(r.get("cpu_ticks", 0) for r in runs),
               "unsent": sum(r.get("unsent", 0) for r in runs),
               "p50_us": at(lat, 50), "p99_us": at(lat, 99), "ttfc_p50_us": at(ttfc, 50), "ttfc_p99_us": at(ttfc, 99),
               "first_p50_us": sorted(r["first_p50_us"] for r in runs)[len(runs) // 2],
@@ -315,6 +321,9 @@ for rate in rates:
         rows.append((f"plain JSON at {rate}/s: latency {p}", ms(d[k]), ms(n[k]), ms(g[k]),
                      f"{(n[k] - d[k]) / 1000:+.2f} ms", f"{added:+.2f} ms", f"≤ +{target} ms",
                      met(added <= target and g["requests"] > 0 and not g["errors"] and not g.get("unsent", 0))))
+    cpu = lambda r: r["cpu_ticks"] / hz / max(r["requests"], 1) * 1e6
+    rows.append((f"plain JSON at {rate}/s: proxy CPU per request (start-up of each run included)", "", f"{cpu(n):.0f} µs",
+                 f"{cpu(g):.0f} µs", "", f"{cpu(g) / max(cpu(n), 1e-9):.1f}× nginx", "", ""))
     rows.append((f"plain JSON at {rate}/s: first request on a new connection ({conns_rate} opened at once), p50 / max",
                  f"{ms(d['first_p50_us'])} / {ms(d['first_max_us'])}", f"{ms(n['first_p50_us'])} / {ms(n['first_max_us'])}",
                  f"{ms(g['first_p50_us'])} / {ms(g['first_max_us'])}", "", "", "", ""))
@@ -329,6 +338,9 @@ for p in ("p50", "p99"):
 bad = lambda r: r["errors"] + r.get("unsent", 0)
 if bad(d) + bad(n) + bad(g):
     rows.append((f"SSE at {stream_rate}/s: failed or unsent", f"{bad(d):.0f}", f"{bad(n):.0f}", f"{bad(g):.0f}", "", "", "0", met(False)))
+cpu = lambda r: r["cpu_ticks"] / hz / max(r["requests"], 1) * 1e6
+rows.append((f"SSE at {stream_rate}/s: proxy CPU per stream (start-up of each run included)", "", f"{cpu(n):.0f} µs",
+             f"{cpu(g):.0f} µs", "", f"{cpu(g) / max(cpu(n), 1e-9):.1f}× nginx", "", ""))
 k = "p99_us"
 rows.append((f"SSE at {stream_rate}/s: whole stream p99", ms(d[k]), ms(n[k]), ms(g[k]), f"{(n[k] - d[k]) / 1000:+.2f} ms",
              f"{(g[k] - d[k]) / 1000:+.2f} ms", "", ""))
