@@ -44,13 +44,17 @@ public final class HedgerowMain {
     Gateway gateway;
     try {
       gateway = Gateway.start(config, Environment.system()).toCompletableFuture().get();
-    } catch (ExecutionException | CompletionException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof ConfigException) {
-        System.err.println("hedgerow: bad configuration in " + file + ": " + cause.getMessage());
-        System.exit(2);
+    } catch (ExecutionException | RuntimeException e) {
+      // Failed later or thrown at once (Pekko wraps what a dispatcher's executor throws while it is built).
+      boolean wrapped = e instanceof ExecutionException || e instanceof CompletionException;
+      Throwable cause = wrapped && e.getCause() != null ? e.getCause() : e;
+      for (Throwable t = cause; t != null; t = t.getCause()) {
+        if (t instanceof ConfigException) {
+          System.err.println("hedgerow: bad configuration in " + file + ": " + t.getMessage());
+          System.exit(2);
+        }
       }
-      System.err.println("hedgerow: could not start: " + cause.getMessage());
+      System.err.println("hedgerow: could not start: " + cause);
       System.exit(1);
       return;
     } catch (InterruptedException e) {

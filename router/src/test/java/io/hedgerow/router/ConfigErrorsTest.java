@@ -172,6 +172,19 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void aBadDispatcherSettingMakesTheProcessExitWith2NamingIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("busy.conf");
+    Files.writeString(file, "hedgerow.providers { " + PROVIDER + " }\n"
+        + "pekko.actor.default-dispatcher.event-loop-executor.busy-poll = -1ms\n");
+
+    Exit exit = runMain(file, dir);
+
+    assertEquals(2, exit.status(), exit.stderr());
+    assertMentions(exit.stderr(), file.toString(), "pekko.actor.default-dispatcher.event-loop-executor.busy-poll",
+        "must not be negative");
+  }
+
+  @Test
   void missingConfigFileMakesTheProcessExitWith2NamingTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("no-such.conf");
 

@@ -1,6 +1,7 @@
 package io.hedgerow.router.dispatch;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import io.hedgerow.providers.loop.EventLoop;
 import io.hedgerow.providers.loop.EventLoopGroup;
 import java.time.Duration;
@@ -33,6 +34,10 @@ public final class EventLoopExecutor extends ExecutorServiceConfigurator {
     int scaled = (int) Math.ceil(cores * c.getDouble("parallelism-factor"));
     this.threads = Math.min(Math.max(scaled, c.getInt("parallelism-min")), c.getInt("parallelism-max"));
     this.busyPoll = c.hasPath("busy-poll") ? c.getDuration("busy-poll") : Duration.ZERO;
+    if (busyPoll.isNegative()) {
+      throw new ConfigException.BadValue(c.origin(), config.getString("id") + ".event-loop-executor.busy-poll",
+          "must not be negative (0ms: a loop sleeps as soon as it is out of work)");
+    }
   }
 
   @Override
