@@ -21,6 +21,11 @@
 # all the rounds' requests together: a VM's hiccups land on every target alike, not on whichever one was
 # running at the time. The table's note gives each round's p99 too.
 #
+# COMPARE_JAVA_OPTS="..." runs a second gateway, the same jar with those JVM options (e.g.
+# -Dpekko.actor.default-dispatcher.event-loop-executor.busy-poll=2ms), as a fourth target measured in turn
+# with the others in every round and at saturation, and prints a second table of it against the first:
+# an A/B of a setting within one run.
+#
 # PROFILE=1 records JFR on the gateway during the plain-JSON saturation run and prints its hottest top
 # frames. FLOOR=1 also measures plain-JSON saturation through (d) Pekko HTTP's server answering by itself
 # and (e) a bare Pekko HTTP proxy (server + pooled client, no gateway logic): the floor of the stack. Needs nginx (apt-get install -y nginx-light) and a built gateway (mvn -DskipTests package).
@@ -41,6 +46,7 @@ CONNS_SAT="${CONNS_SAT:-32}"
 CONNS_RATE="${CONNS_RATE:-32}"
 NGINX_WORKERS="${NGINX_WORKERS:-2}"
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
+COMPARE_JAVA_OPTS="${COMPARE_JAVA_OPTS:-}"  # non-empty: a second gateway with these options, "hedgerow-b"
 ACCESS_LOG="${ACCESS_LOG:-INFO}"  # the gateway's access log as shipped; OFF to silence it
 METRICS="${METRICS:-on}"          # Kamon metrics as shipped; off to measure without them
 PROFILE="${PROFILE:-0}"
@@ -117,6 +123,18 @@ HEDGEROW_ACCESS_LOG="$ACCESS_LOG" OPENAI_API_KEY=unused java -Xlog:gc:file="$WOR
   -jar "$WORK/app/hedgerow.jar" \
   "$WORK/gateway.conf" >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!; PIDS+=($GW_PID)
+GATEWAYS="hedgerow"
+if [[ -n "$COMPARE_JAVA_OPTS" ]]; then
+  G2_PORT="$(free_port)"; M2_PORT="$(free_port)"
+  sed -e "s/port = $G_PORT /port = $G2_PORT /" -e "s/port = $M_PORT /port = $M2_PORT /" "$WORK/gateway.conf" >"$WORK/gateway-b.conf"
+  # shellcheck disable=SC2086
+  HEDGEROW_ACCESS_LOG="$ACCESS_LOG" OPENAI_API_KEY=unused java -Xlog:gc:file="$WORK/gateway-b-gc.log":uptime \
+    $GATEWAY_JAVA_OPTS $COMPARE_JAVA_OPTS -jar "$WORK/app/hedgerow.jar" "$WORK/gateway-b.conf" >"$WORK/gateway-b.log" 2>&1 &
+  GW2_PID=$!; PIDS+=($GW2_PID)
+  GATEWAYS="hedgerow hedgerow-b"
+fi
+TARGETS="direct nginx $GATEWAYS"
+gateway_pid() { [[ "$1" == hedgerow-b ]] && echo "$GW2_PID" || echo "$GW_PID"; }
 
 if [[ "$FLOOR" == 1 ]]; then
   F_SERVER="$(free_port)"; F_PROXY="$(free_port)"
@@ -132,11 +150,13 @@ JSON_BODY='{"model":"bench-json","messages":[{"role":"user","content":"Say hello
 SSE_BODY='{"model":"bench-sse","stream":true,"messages":[{"role":"user","content":"Say hello."}]}'
 wait_http "http://127.0.0.1:$O_JSON/v1/chat/completions" 20 -d "$JSON_BODY"
 wait_http "http://127.0.0.1:$P_JSON/v1/chat/completions" 20 -d "$JSON_BODY"
-wait_http "http://127.0.0.1:$G_PORT/ready" 90
-curl -fsS --max-time 5 "http://127.0.0.1:$G_PORT/v1/chat/completions" -H 'content-type: application/json' \
-  -d "$JSON_BODY" >/dev/null
-curl -fsS --max-time 5 -N "http://127.0.0.1:$G_PORT/v1/chat/completions" -H 'content-type: application/json' \
-  -d "$SSE_BODY" | grep -q '\[DONE\]' || { echo "gateway stream check failed" >&2; exit 1; }
+for port in $G_PORT ${G2_PORT:-}; do
+  wait_http "http://127.0.0.1:$port/ready" 90
+  curl -fsS --max-time 5 "http://127.0.0.1:$port/v1/chat/completions" -H 'content-type: application/json' \
+    -d "$JSON_BODY" >/dev/null
+  curl -fsS --max-time 5 -N "http://127.0.0.1:$port/v1/chat/completions" -H 'content-type: application/json' \
+    -d "$SSE_BODY" | grep -q '\[DONE\]' || { echo "gateway stream check failed" >&2; exit 1; }
+done
 
 url() {  # url TARGET KIND
   case "$1:$2" in
@@ -145,6 +165,7 @@ url() {  # url TARGET KIND
     nginx:json)  echo "http://127.0.0.1:$P_JSON/v1/chat/completions" ;;
     nginx:sse)   echo "http://127.0.0.1:$P_SSE/v1/chat/completions" ;;
     hedgerow:*)  echo "http://127.0.0.1:$G_PORT/v1/chat/completions" ;;
+    hedgerow-b:*) echo "http://127.0.0.1:$G2_PORT/v1/chat/completions" ;;
     pekko:json)  echo "http://127.0.0.1:$F_SERVER/v1/chat/completions" ;;
     pekko-proxy:json) echo "http://127.0.0.1:$F_PROXY/v1/chat/completions" ;;
   esac
@@ -179,7 +200,7 @@ steal_pct() {  # steal_pct "STEAL TOTAL" "STEAL TOTAL": percent of the CPU time 
 measure() {  # measure KEY TARGET KIND MODE RATE SECONDS CONNS [TRACE]: drives, records the result with its steal
   # share and the proxy's CPU time (from the driver's start to its end, so its start-up is in it)
   local before after res pids ticks_before; before="$(cpu_times)"
-  case "$2" in nginx) pids="$(proxy_pids)" ;; hedgerow) pids="$GW_PID" ;; *) pids="" ;; esac
+  case "$2" in nginx) pids="$(proxy_pids)" ;; hedgerow*) pids="$(gateway_pid "$2")" ;; *) pids="" ;; esac
   # shellcheck disable=SC2086
   ticks_before="$(ticks $pids)"
   res="$(TRACE="${8:-}" drive "$2" "$3" "$4" "$5" "$6" "$7")"
@@ -192,28 +213,35 @@ measure() {  # measure KEY TARGET KIND MODE RATE SECONDS CONNS [TRACE]: drives, 
 # turn) until the JIT compiler has settled (a burst of each kind adds under 0.25 s of compile time), at
 # most WARMUP_MAX seconds. On 2 busy cores C2 keeps compiling for a minute or more; measuring before it
 # settles charges compile time to every request.
-jit_seconds() { jstat -compiler "$GW_PID" 2>/dev/null | awk 'NR == 2 { print $4 }'; }
-echo "warm-up: gateway ${WARMUP}s, then until its JIT settles (at most ${WARMUP_MAX}s); nginx 2 s ..." >&2
-drive hedgerow json rate 200 $(( WARMUP / 3 )) "$CONNS_RATE" >/dev/null
-drive hedgerow json sat 0 $(( WARMUP / 3 )) 4 >/dev/null
-drive hedgerow sse sat 0 $(( WARMUP / 3 )) 4 >/dev/null
-warm_until=$(( SECONDS + WARMUP_MAX )); quiet=0; kind=json
-while (( quiet < 2 && SECONDS < warm_until )); do
-  before="$(jit_seconds)"
-  drive hedgerow "$kind" sat 0 5 "$CONNS_SAT" >/dev/null
-  after="$(jit_seconds)"
-  if python3 -c "import sys; sys.exit(0 if float('${after:-0}') - float('${before:-0}') < 0.25 else 1)"; then
-    quiet=$(( quiet + 1 ))
-  else
-    quiet=0
-  fi
-  [[ "$kind" == json ]] && kind=sse || kind=json
+jit_seconds() { jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 { print $4 }'; }
+for gw in $GATEWAYS; do
+  pid="$(gateway_pid "$gw")"
+  echo "warm-up: $gw ${WARMUP}s, then until its JIT settles (at most ${WARMUP_MAX}s) ..." >&2
+  drive "$gw" json rate 200 $(( WARMUP / 3 )) "$CONNS_RATE" >/dev/null
+  drive "$gw" json sat 0 $(( WARMUP / 3 )) 4 >/dev/null
+  drive "$gw" sse sat 0 $(( WARMUP / 3 )) 4 >/dev/null
+  warm_until=$(( SECONDS + WARMUP_MAX )); quiet=0; kind=json
+  while (( quiet < 2 && SECONDS < warm_until )); do
+    before="$(jit_seconds "$pid")"
+    drive "$gw" "$kind" sat 0 5 "$CONNS_SAT" >/dev/null
+    after="$(jit_seconds "$pid")"
+    if python3 -c "import sys; sys.exit(0 if float('${after:-0}') - float('${before:-0}') < 0.25 else 1)"; then
+      quiet=$(( quiet + 1 ))
+    else
+      quiet=0
+    fi
+    [[ "$kind" == json ]] && kind=sse || kind=json
+  done
+  (( quiet >= 2 )) || echo "  the JIT was still compiling after ${WARMUP_MAX}s; measuring anyway" >&2
+  echo "  $gw JIT compile time so far: $(jit_seconds "$pid") s" >&2
 done
-(( quiet >= 2 )) || echo "  the JIT was still compiling after ${WARMUP_MAX}s; measuring anyway" >&2
-echo "  gateway JIT compile time so far: $(jit_seconds) s" >&2
 drive nginx json sat 0 2 "$CONNS_SAT" >/dev/null
-MEASURED_FROM="$(awk '{ print $1 }' /proc/uptime)"
-MEASURED_FROM="$(python3 -c "print(${MEASURED_FROM} - $(awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$GW_PID/stat") / $(getconf CLK_TCK))")"
+UPTIME_AT_START="$(awk '{ print $1 }' /proc/uptime)"
+since_start_of() {  # since_start_of PID: seconds from the JVM's start to the measurements' start (its GC log's clock)
+  python3 -c "print(${UPTIME_AT_START} - $(awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$1/stat") / $(getconf CLK_TCK))"
+}
+MEASURED_FROM="$(since_start_of "$GW_PID")"
+[[ -n "$COMPARE_JAVA_OPTS" ]] && MEASURED_FROM_B="$(since_start_of "$GW2_PID")"
 
 # The machine's own floor: how late a sleeping thread wakes, with nothing else running.
 WAKEUPS="$(timeout 30 java -XX:+UseSerialGC -cp "$WORK/driver:$HDR" -Dmode=wakeup -Dduration=5 io.hedgerow.load.OverheadDriver | grep '^RESULT' || true)"
@@ -221,13 +249,13 @@ echo "  machine: $WAKEUPS" >&2
 for round in $(seq 1 "$ROUNDS"); do
   for rate in $RATES; do
     echo "round $round of $ROUNDS: plain JSON at $rate requests/s (${SECONDS_RATE}s each) ..." >&2
-    for target in direct nginx hedgerow; do
+    for target in $TARGETS; do
       measure "rate$rate:json:$target#$round" "$target" json rate "$rate" "$SECONDS_RATE" "$CONNS_RATE" \
         "$WORK/trace-rate$rate-json-$target-$round.txt"
     done
   done
   echo "round $round of $ROUNDS: streams at $STREAM_RATE requests/s (${SECONDS_RATE}s each) ..." >&2
-  for target in direct nginx hedgerow; do
+  for target in $TARGETS; do
     measure "rate$STREAM_RATE:sse:$target#$round" "$target" sse rate "$STREAM_RATE" "$SECONDS_RATE" "$CONNS_RATE" \
       "$WORK/trace-rate$STREAM_RATE-sse-$target-$round.txt"
   done
@@ -246,11 +274,11 @@ for kind in $KINDS; do
     drive pekko json sat 0 60 "$CONNS_SAT" >/dev/null
     drive pekko-proxy json sat 0 60 "$CONNS_SAT" >/dev/null
   fi
-  targets="direct nginx hedgerow"
+  targets="$TARGETS"
   [[ "$kind" == floor ]] && targets="pekko pekko-proxy"
   for target in $targets; do
     case "$target" in
-      nginx) pids="$(proxy_pids)" ;; hedgerow) pids="$GW_PID" ;;
+      nginx) pids="$(proxy_pids)" ;; hedgerow*) pids="$(gateway_pid "$target")" ;;
       pekko) pids="$FLOOR_SERVER_PID" ;; pekko-proxy) pids="$FLOOR_PROXY_PID" ;; *) pids="" ;;
     esac
     if [[ "$PROFILE" == 1 && "$target:$kind" == hedgerow:json ]]; then
@@ -287,7 +315,7 @@ def at(sorted_values, p):  # the value at percentile p, as HdrHistogram reports 
 for key, runs in rounds.items():
     rate, kind, target = key.split(":")
     lat, ttfc = [], []
-    for f in sorted(glob.glob(f"{work}/trace-{rate}-{kind}-{target}-*.txt")):
+    for f in sorted(glob.glob(f"{work}/trace-{rate}-{kind}-{target}-[0-9]*.txt")):
         for line in list(open(f))[1:]:
             _, l, t, _ = line.split()
             lat.append(int(l)); ttfc.append(int(t))
@@ -365,26 +393,50 @@ if wakeups:
           f"more than 1 ms late {wakeups['late_over_1ms']} times in 5 s ({wakeups['wakeups']} sleeps); each hop of a "
           f"request wakes a sleeping thread")
 print(f"\nfixed rates: {len(next(iter(rounds.values()), []))} rounds, the targets in turn; each round's p99 (TTFC p99 for SSE), ms:")
-for key in sorted(rounds, key=lambda k: (k.split(":")[1], int(k.split(":")[0][4:]), ("direct", "nginx", "hedgerow").index(k.split(":")[2]))):
+for key in sorted(rounds, key=lambda k: (k.split(":")[1], int(k.split(":")[0][4:]), ("direct", "nginx", "hedgerow", "hedgerow-b").index(k.split(":")[2]))):
     print(f"  {key:24s} " + " ".join(f"{v / 1000:.2f}" for v in R[key]["round_p99_us"]))
 print("\n| measurement | direct | nginx | Hedgerow | nginx vs direct | Hedgerow vs direct (or nginx) | target | met |")
 print("|---|---|---|---|---|---|---|---|")
 for r in rows: print("| " + " | ".join(r) + " |")
+if "sat:json:hedgerow-b" in R:
+    b_rows = []
+    for kind, label in (("json", "plain JSON"), ("sse", "SSE stream")):
+        a, b = R[f"sat:{kind}:hedgerow"], R[f"sat:{kind}:hedgerow-b"]
+        b_rows.append((f"{label}: requests/s at saturation", f"{a['rps']:.0f}", f"{b['rps']:.0f}", f"{b['rps'] / a['rps']:.2f}×"))
+        ca, cb = (r["cpu_ticks"] / hz / max(r["requests"], 1) * 1e6 for r in (a, b))
+        b_rows.append((f"{label}: CPU per request at saturation", f"{ca:.0f} µs", f"{cb:.0f} µs", f"{cb / ca:.2f}×"))
+    for rate, kind in [(r, "json") for r in rates] + [(stream_rate, "sse")]:
+        d, a, b = (R[f"rate{rate}:{kind}:{t}"] for t in ("direct", "hedgerow", "hedgerow-b"))
+        keys = ("p50_us", "p99_us") if kind == "json" else ("ttfc_p50_us", "ttfc_p99_us")
+        for k in keys:
+            b_rows.append((f"{'plain JSON' if kind == 'json' else 'SSE'} at {rate}/s: {k[:-3].replace('_', ' ').upper()} added vs direct",
+                           f"{(a[k] - d[k]) / 1000:+.2f} ms", f"{(b[k] - d[k]) / 1000:+.2f} ms", f"{(b[k] - a[k]) / 1000:+.2f} ms"))
+        ca, cb = (r["cpu_ticks"] / hz / max(r["requests"], 1) * 1e6 for r in (a, b))
+        b_rows.append((f"{'plain JSON' if kind == 'json' else 'SSE'} at {rate}/s: CPU per request (start-up included)",
+                       f"{ca:.0f} µs", f"{cb:.0f} µs", f"{cb / max(ca, 1e-9):.2f}×"))
+    print("\nThe second gateway (COMPARE_JAVA_OPTS) against the first, measured in turn in the same rounds:\n")
+    print("| measurement | Hedgerow | Hedgerow B | B vs Hedgerow |")
+    print("|---|---|---|---|")
+    for r in b_rows: print("| " + " | ".join(r) + " |")
 PY
 
 # Stop-the-world pauses of the gateway during the measured phases (after warm-up): they land in the tails.
-python3 - "$WORK/gateway-gc.log" "$MEASURED_FROM" <<'PY'
+gc_pauses() {  # gc_pauses NAME GC_LOG SINCE
+python3 - "$1" "$2" "$3" <<'PY'
 import re, sys
-path, since = sys.argv[1], float(sys.argv[2])
+name, path, since = sys.argv[1], sys.argv[2], float(sys.argv[3])
 pauses = []
 for line in open(path):
     m = re.match(r"\[([0-9.]+)s\].*Pause.* ([0-9.]+)ms$", line.strip())
     if m and float(m.group(1)) >= since: pauses.append(float(m.group(2)))
 if pauses:
     pauses.sort()
-    print(f"\ngateway GC during the measurements: {len(pauses)} pauses, median {pauses[len(pauses) // 2]:.1f} ms, "
+    print(f"\n{name} GC during the measurements: {len(pauses)} pauses, median {pauses[len(pauses) // 2]:.1f} ms, "
           f"longest {pauses[-1]:.1f} ms, {sum(pauses):.0f} ms in all")
 PY
+}
+gc_pauses gateway "$WORK/gateway-gc.log" "$MEASURED_FROM"
+[[ -n "$COMPARE_JAVA_OPTS" ]] && gc_pauses "gateway B" "$WORK/gateway-b-gc.log" "$MEASURED_FROM_B"
 
 if [[ "$PROFILE" == 1 && -f "$WORK/gateway.jfr" ]]; then
   echo; echo "hottest top frames in the gateway (JFR, plain JSON saturation):"
