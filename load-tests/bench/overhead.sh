@@ -197,10 +197,16 @@ cpu_times() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' 
 steal_pct() {  # steal_pct "STEAL TOTAL" "STEAL TOTAL": percent of the CPU time between the two stolen
   python3 -c "import sys; s0, t0, s1, t1 = map(int, sys.argv[1:]); print(f'{100 * (s1 - s0) / max(t1 - t0, 1):.1f}')" $1 $2
 }
+target_pids() {  # target_pids TARGET: the processes whose CPU time is the target's (none for direct)
+  case "$1" in
+    nginx) proxy_pids ;; hedgerow*) gateway_pid "$1" ;;
+    pekko) echo "$FLOOR_SERVER_PID" ;; pekko-proxy) echo "$FLOOR_PROXY_PID" ;;
+  esac
+}
 measure() {  # measure KEY TARGET KIND MODE RATE SECONDS CONNS [TRACE]: drives, records the result with its steal
   # share and the proxy's CPU time (from the driver's start to its end, so its start-up is in it)
   local before after res pids ticks_before; before="$(cpu_times)"
-  case "$2" in nginx) pids="$(proxy_pids)" ;; hedgerow*) pids="$(gateway_pid "$2")" ;; *) pids="" ;; esac
+  pids="$(target_pids "$2")"
   # shellcheck disable=SC2086
   ticks_before="$(ticks $pids)"
   res="$(TRACE="${8:-}" drive "$2" "$3" "$4" "$5" "$6" "$7")"
@@ -246,18 +252,15 @@ MEASURED_FROM="$(since_start_of "$GW_PID")"
 # The machine's own floor: how late a sleeping thread wakes, with nothing else running.
 WAKEUPS="$(timeout 30 java -XX:+UseSerialGC -cp "$WORK/driver:$HDR" -Dmode=wakeup -Dduration=5 io.hedgerow.load.OverheadDriver | grep '^RESULT' || true)"
 echo "  machine: $WAKEUPS" >&2
+CELLS="$(for rate in $RATES; do echo "json:$rate"; done) sse:$STREAM_RATE"  # KIND:RATE, measured in this order
 for round in $(seq 1 "$ROUNDS"); do
-  for rate in $RATES; do
-    echo "round $round of $ROUNDS: plain JSON at $rate requests/s (${SECONDS_RATE}s each) ..." >&2
+  for cell in $CELLS; do
+    kind="${cell%%:*}"; rate="${cell#*:}"
+    echo "round $round of $ROUNDS: $kind at $rate requests/s (${SECONDS_RATE}s each) ..." >&2
     for target in $TARGETS; do
-      measure "rate$rate:json:$target#$round" "$target" json rate "$rate" "$SECONDS_RATE" "$CONNS_RATE" \
-        "$WORK/trace-rate$rate-json-$target-$round.txt"
+      measure "rate$rate:$kind:$target#$round" "$target" "$kind" rate "$rate" "$SECONDS_RATE" "$CONNS_RATE" \
+        "$WORK/trace-rate$rate-$kind-$target-$round.txt"
     done
-  done
-  echo "round $round of $ROUNDS: streams at $STREAM_RATE requests/s (${SECONDS_RATE}s each) ..." >&2
-  for target in $TARGETS; do
-    measure "rate$STREAM_RATE:sse:$target#$round" "$target" sse rate "$STREAM_RATE" "$SECONDS_RATE" "$CONNS_RATE" \
-      "$WORK/trace-rate$STREAM_RATE-sse-$target-$round.txt"
   done
 done
 
@@ -277,22 +280,13 @@ for kind in $KINDS; do
   targets="$TARGETS"
   [[ "$kind" == floor ]] && targets="pekko pekko-proxy"
   for target in $targets; do
-    case "$target" in
-      nginx) pids="$(proxy_pids)" ;; hedgerow*) pids="$(gateway_pid "$target")" ;;
-      pekko) pids="$FLOOR_SERVER_PID" ;; pekko-proxy) pids="$FLOOR_PROXY_PID" ;; *) pids="" ;;
-    esac
     if [[ "$PROFILE" == 1 && "$target:$kind" == hedgerow:json ]]; then
       jcmd "$GW_PID" JFR.start name=bench settings=profile filename="$WORK/gateway.jfr" >/dev/null
     fi
-    # shellcheck disable=SC2086
-    before="$(ticks $pids)"; cpu_before="$(cpu_times)"
-    res="$(drive "$target" "${kind/floor/json}" sat 0 "$SECONDS_SAT" "$CONNS_SAT")"
-    # shellcheck disable=SC2086
-    after="$(ticks $pids)"; cpu_after="$(cpu_times)"
+    measure "sat:${kind/floor/json}:$target" "$target" "${kind/floor/json}" sat 0 "$SECONDS_SAT" "$CONNS_SAT"
     if [[ "$PROFILE" == 1 && "$target:$kind" == hedgerow:json ]]; then
       jcmd "$GW_PID" JFR.stop name=bench >/dev/null
     fi
-    record "sat:${kind/floor/json}:$target" "$res cpu_ticks=$(( after - before )) steal_pct=$(steal_pct "$cpu_before" "$cpu_after")"
   done
 done
 
@@ -309,6 +303,8 @@ for line in open(path):
         rounds.setdefault(key, []).append(values)
     else:
         R[key] = values
+def cpu_us(r):  # the proxy's CPU time per request of a measurement, µs
+    return r["cpu_ticks"] / hz / max(r["requests"], 1) * 1e6
 def at(sorted_values, p):  # the value at percentile p, as HdrHistogram reports it
     return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)] if sorted_values else 0
 # A fixed-rate cell pools its rounds: counts add up, percentiles are those of all the rounds' requests.
@@ -338,8 +334,7 @@ for kind, label in (("json", "plain JSON"), ("sse", "SSE stream")):
                  f"{n['rps'] / d['rps']:.2f}× direct", f"{ratio:.2f}× nginx",
                  "≥ 0.5× nginx" if kind == "json" else "", met(ratio >= 0.5) if kind == "json" else ""))
     if n["requests"] == 0 or g["requests"] == 0 or d["requests"] == 0: continue
-    cn = n["cpu_ticks"] / hz / max(n["requests"], 1) * 1e6
-    cg = g["cpu_ticks"] / hz / max(g["requests"], 1) * 1e6
+    cn, cg = cpu_us(n), cpu_us(g)
     rows.append((f"{label}: proxy CPU per request", "", f"{cn:.0f} µs", f"{cg:.0f} µs", "", f"{cg / cn:.1f}× nginx",
                  "≤ 4× nginx" if kind == "json" else "", met(cg / cn <= 4) if kind == "json" else ""))
 for rate in rates:
@@ -349,9 +344,8 @@ for rate in rates:
         rows.append((f"plain JSON at {rate}/s: latency {p}", ms(d[k]), ms(n[k]), ms(g[k]),
                      f"{(n[k] - d[k]) / 1000:+.2f} ms", f"{added:+.2f} ms", f"≤ +{target} ms",
                      met(added <= target and g["requests"] > 0 and not g["errors"] and not g.get("unsent", 0))))
-    cpu = lambda r: r["cpu_ticks"] / hz / max(r["requests"], 1) * 1e6
-    rows.append((f"plain JSON at {rate}/s: proxy CPU per request (start-up of each run included)", "", f"{cpu(n):.0f} µs",
-                 f"{cpu(g):.0f} µs", "", f"{cpu(g) / max(cpu(n), 1e-9):.1f}× nginx", "", ""))
+    rows.append((f"plain JSON at {rate}/s: proxy CPU per request (start-up of each run included)", "", f"{cpu_us(n):.0f} µs",
+                 f"{cpu_us(g):.0f} µs", "", f"{cpu_us(g) / max(cpu_us(n), 1e-9):.1f}× nginx", "", ""))
     rows.append((f"plain JSON at {rate}/s: first request on a new connection ({conns_rate} opened at once), p50 / max",
                  f"{ms(d['first_p50_us'])} / {ms(d['first_max_us'])}", f"{ms(n['first_p50_us'])} / {ms(n['first_max_us'])}",
                  f"{ms(g['first_p50_us'])} / {ms(g['first_max_us'])}", "", "", "", ""))
@@ -366,9 +360,8 @@ for p in ("p50", "p99"):
 bad = lambda r: r["errors"] + r.get("unsent", 0)
 if bad(d) + bad(n) + bad(g):
     rows.append((f"SSE at {stream_rate}/s: failed or unsent", f"{bad(d):.0f}", f"{bad(n):.0f}", f"{bad(g):.0f}", "", "", "0", met(False)))
-cpu = lambda r: r["cpu_ticks"] / hz / max(r["requests"], 1) * 1e6
-rows.append((f"SSE at {stream_rate}/s: proxy CPU per stream (start-up of each run included)", "", f"{cpu(n):.0f} µs",
-             f"{cpu(g):.0f} µs", "", f"{cpu(g) / max(cpu(n), 1e-9):.1f}× nginx", "", ""))
+rows.append((f"SSE at {stream_rate}/s: proxy CPU per stream (start-up of each run included)", "", f"{cpu_us(n):.0f} µs",
+             f"{cpu_us(g):.0f} µs", "", f"{cpu_us(g) / max(cpu_us(n), 1e-9):.1f}× nginx", "", ""))
 k = "p99_us"
 rows.append((f"SSE at {stream_rate}/s: whole stream p99", ms(d[k]), ms(n[k]), ms(g[k]), f"{(n[k] - d[k]) / 1000:+.2f} ms",
              f"{(g[k] - d[k]) / 1000:+.2f} ms", "", ""))
@@ -377,8 +370,7 @@ floor = [(t, label) for t, label in (("pekko", "Pekko HTTP's server answering by
 n = R["sat:json:nginx"]
 for t, label in floor:
     f = R[f"sat:json:{t}"]
-    cf = f["cpu_ticks"] / hz / max(f["requests"], 1) * 1e6
-    cn = n["cpu_ticks"] / hz / max(n["requests"], 1) * 1e6
+    cf, cn = cpu_us(f), cpu_us(n)
     print(f"floor, plain JSON at saturation, {label}: {f['rps']:.0f} requests/s ({f['rps'] / n['rps']:.2f}× nginx), "
           f"{cf:.0f} µs CPU per request ({cf / cn:.1f}× nginx)")
 steal = sorted((r["steal_pct"], k) for k, r in R.items() if "steal_pct" in r)
@@ -403,7 +395,7 @@ if "sat:json:hedgerow-b" in R:
     for kind, label in (("json", "plain JSON"), ("sse", "SSE stream")):
         a, b = R[f"sat:{kind}:hedgerow"], R[f"sat:{kind}:hedgerow-b"]
         b_rows.append((f"{label}: requests/s at saturation", f"{a['rps']:.0f}", f"{b['rps']:.0f}", f"{b['rps'] / a['rps']:.2f}×"))
-        ca, cb = (r["cpu_ticks"] / hz / max(r["requests"], 1) * 1e6 for r in (a, b))
+        ca, cb = cpu_us(a), cpu_us(b)
         b_rows.append((f"{label}: CPU per request at saturation", f"{ca:.0f} µs", f"{cb:.0f} µs", f"{cb / ca:.2f}×"))
     for rate, kind in [(r, "json") for r in rates] + [(stream_rate, "sse")]:
         d, a, b = (R[f"rate{rate}:{kind}:{t}"] for t in ("direct", "hedgerow", "hedgerow-b"))
@@ -411,7 +403,7 @@ if "sat:json:hedgerow-b" in R:
         for k in keys:
             b_rows.append((f"{'plain JSON' if kind == 'json' else 'SSE'} at {rate}/s: {k[:-3].replace('_', ' ').upper()} added vs direct",
                            f"{(a[k] - d[k]) / 1000:+.2f} ms", f"{(b[k] - d[k]) / 1000:+.2f} ms", f"{(b[k] - a[k]) / 1000:+.2f} ms"))
-        ca, cb = (r["cpu_ticks"] / hz / max(r["requests"], 1) * 1e6 for r in (a, b))
+        ca, cb = cpu_us(a), cpu_us(b)
         b_rows.append((f"{'plain JSON' if kind == 'json' else 'SSE'} at {rate}/s: CPU per request (start-up included)",
                        f"{ca:.0f} µs", f"{cb:.0f} µs", f"{cb / max(ca, 1e-9):.2f}×"))
     print("\nThe second gateway (COMPARE_JAVA_OPTS) against the first, measured in turn in the same rounds:\n")

@@ -24,9 +24,14 @@ final class BusyPoll {
     return nanos;
   }
 
+  /** Whether this loop busy-polls at all (only then does it time its sleeps). */
+  boolean on() {
+    return nanos > 0;
+  }
+
   /** Whether to poll now, before sleeping. */
   boolean worthIt() {
-    return nanos > 0 && shortSleeps >= SHORT_SLEEPS_TO_POLL;
+    return on() && shortSleeps >= SHORT_SLEEPS_TO_POLL;
   }
 
   void polled(boolean foundWork) {

@@ -130,7 +130,7 @@ public final class EventLoop implements Runnable {
         if (tasks.isEmpty() && !busyPolled()) {
           long sleeping = System.nanoTime();
           selector.select(this::ready, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextTick - sleeping)));
-          busyPoll.slept(System.nanoTime() - sleeping);
+          if (busyPoll.on()) busyPoll.slept(System.nanoTime() - sleeping);
         } else {
           selector.selectNow(this::ready);
         }
