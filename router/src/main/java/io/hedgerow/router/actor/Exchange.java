@@ -3,7 +3,6 @@ package io.hedgerow.router.actor;
 import io.hedgerow.providers.chat.ChatChunk;
 import io.hedgerow.providers.chat.ChatCompletion;
 import io.hedgerow.providers.chat.ChatRequest;
-import io.hedgerow.providers.upstream.DirectFuture;
 import io.hedgerow.providers.upstream.ErrorClass;
 import io.hedgerow.providers.upstream.UpstreamClient;
 import io.hedgerow.providers.upstream.UpstreamError;
@@ -17,6 +16,7 @@ import io.hedgerow.router.routing.Candidate;
 import io.hedgerow.router.routing.Route;
 import io.hedgerow.router.stream.AttemptDeadlines;
 import io.hedgerow.router.stream.AttemptPipeline;
+import io.hedgerow.router.stream.Handoff;
 import io.hedgerow.router.stream.HedgeLost;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -36,12 +35,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * Serves one request until its first token. It takes a permit from the route's first candidate that
@@ -63,7 +59,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
 
   private record PermitAnswer(ProviderActor.AcquireReply reply) implements Command {}
 
-  private record FirstToken(int attempt, List<ChatChunk> head, Source<ChatChunk, NotUsed> tail) implements Command {}
+  private record FirstToken(int attempt, Handoff<ChatChunk> answer) implements Command {}
 
   private record AttemptFailed(int attempt, UpstreamError error) implements Command {}
 
@@ -305,17 +301,17 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
     int id = attemptsStarted++;
     ProviderHandle provider = providers.get(candidate.provider());
     var run = AttemptPipeline.of(provider.adapter(), request, candidate, timeoutsOf(provider), permit)
-        .prefixAndTail(1)
-        .toMat(Sink.head(), Keep.both())
+        .toMat(Handoff.sink(), Keep.both())
         .run(materializer);
     running.put(id, new Attempt(id, candidate, hedge, permit, System.nanoTime(), new Streamed(run.first())));
-    getContext().pipeToSelf(DirectFuture.of(run.second()), (Pair<List<ChatChunk>, Source<ChatChunk, NotUsed>> first, Throwable failure) -> {
+    Handoff<ChatChunk> answer = run.second();
+    getContext().pipeToSelf(answer.first(), (Optional<ChatChunk> first, Throwable failure) -> {
       if (failure != null) return new AttemptFailed(id, UpstreamClient.asUpstream(failure).error());
-      if (first.first().isEmpty() || !first.first().get(0).isDecisive()) {
-        first.second().runWith(Sink.cancelled(), materializer);
+      if (first.isEmpty() || !first.get().isDecisive()) {
+        answer.cancel();
         return new AttemptFailed(id, NO_CONTENT);
       }
-      return new FirstToken(id, first.first(), first.second());
+      return new FirstToken(id, answer);
     });
     if (mayHedgeLater()) {
       permit.firstTokenDeadline().ifPresent(d -> timers.startSingleTimer(new FirstTokenDeadline(id), new FirstTokenDeadline(id), d));
@@ -381,7 +377,7 @@ public final class Exchange extends AbstractBehavior<Exchange.Command> {
     abortOthers();
     if (winner.hedge()) providers.get(winner.candidate().provider()).metrics().hedgeWon(winner.candidate().upstreamModel());
     replyTo.tell(new ExchangeReply.Streaming(winner.candidate().provider(), attemptsStarted, hedgesStarted > 0,
-        msg.head(), msg.tail()));
+        msg.answer().source()));
     return finish();
   }
 
