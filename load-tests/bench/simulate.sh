@@ -8,6 +8,7 @@
 #   load-tests/bench/simulate.sh failover  [-Drate=20 -Dduration=30]
 #   load-tests/bench/simulate.sh hedging   [-Drate=20 -Dduration=30]   # streaming on the heavy-tailed route
 #   load-tests/bench/simulate.sh ramp      [-Dfrom=50 -Dstep=50 -Dlevels=10 -Dlevel=10]
+#   load-tests/bench/simulate.sh smoke     [-Drate=20 -Dduration=10]   # plain and streamed together (CI)
 #
 # With BASE_URL set, nothing is started and the simulation runs against that gateway instead.
 # The HTML report is written under load-tests/target/gatling/. Exit status: Gatling's (non-zero when an
@@ -23,7 +24,8 @@ case "${1:-}" in
   failover)  SIM=FailoverSimulation;      MODEL=failover ;;
   hedging)   SIM=StreamingChatSimulation; MODEL=hedged ;;
   ramp)      SIM=RampSimulation;          MODEL=chat ;;
-  *) echo "usage: $0 plain|streaming|failover|hedging|ramp [-Dname=value ...]" >&2; exit 2 ;;
+  smoke)     SIM=SmokeSimulation;         MODEL=chat ;;
+  *) echo "usage: $0 plain|streaming|failover|hedging|ramp|smoke [-Dname=value ...]" >&2; exit 2 ;;
 esac
 shift
 RUN_LIMIT="${RUN_LIMIT:-900}"   # seconds the Gatling run may take, at most

@@ -46,7 +46,7 @@ public class SmokeSimulation extends Simulation {
           .await(Duration.ofSeconds(30)).on(
               sse.checkMessage("first chunk").check(regex("\"content\"")),
               sse.checkMessage("done").matching(substring("[DONE]")).check(substring("[DONE]"))))
-      .exec(sse("chat stream").close());
+      .exec(sse("close stream").close());
 
   {
     setUp(

@@ -62,7 +62,7 @@ public class StreamingChatSimulation extends Simulation {
         exec(sse("chat stream").post("/v1/chat/completions")
             .body(StringBody(LoadParams.chatBody(model, true, tokens)))
             .await(timeout).on(checks.toArray(new SseMessageCheck[0])))
-        .exec(sse("chat stream").close()));
+        .exec(sse("close stream").close()));
   }
 
   {
