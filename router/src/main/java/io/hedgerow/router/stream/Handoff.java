@@ -48,12 +48,11 @@ public final class Handoff<T> {
   private final ArrayDeque<T> queue = new ArrayDeque<>(4);
   private boolean ended;
   private Throwable failure;
-  private boolean attached;
   private boolean cancelled;
-  private boolean producerStopped;
-  private boolean producerWaiting;
   private boolean consumerWaiting;
+  /** The sink's, until it stops; a full queue means it waits for this to be invoked. */
   private AsyncCallback<Boolean> wakeProducer;
+  /** The source's, from when it runs: set means attached. */
   private AsyncCallback<Boolean> wakeConsumer;
 
   private Handoff() {}
@@ -79,7 +78,7 @@ public final class Handoff<T> {
     synchronized (lock) {
       cancelled = true;
       queue.clear();
-      wake = producerStopped ? null : wakeProducer;
+      wake = wakeProducer;
     }
     if (wake != null) wake.invoke(Boolean.TRUE);
   }
@@ -123,7 +122,6 @@ public final class Handoff<T> {
                 wake = wakeConsumer;
               }
               room = queue.size() < CAPACITY;
-              producerWaiting = !room;
             }
             if (!first.isDone()) {
               first.complete(Optional.of(element));
@@ -156,7 +154,7 @@ public final class Handoff<T> {
       public void postStop() {
         boolean endedNow;
         synchronized (lock) {
-          producerStopped = true;
+          wakeProducer = null;
           endedNow = ended;
         }
         if (!endedNow) end(new AbruptStageTerminationException(this));
@@ -165,7 +163,7 @@ public final class Handoff<T> {
       @Override
       public void onTimer(Object key) {
         synchronized (lock) {
-          if (attached) return;
+          if (wakeConsumer != null) return;
           cancelled = true;
           queue.clear();
         }
@@ -246,12 +244,11 @@ public final class Handoff<T> {
         @Override
         public void preStart() {
           synchronized (lock) {
-            if (attached) {
+            if (wakeConsumer != null) {
               failStage(new IllegalStateException("A handed-over stream runs only once."));
               done = true;
               return;
             }
-            attached = true;
             wakeConsumer = wake;
           }
         }
@@ -267,7 +264,7 @@ public final class Handoff<T> {
             boolean finished = false;
             Throwable failed = null;
             synchronized (lock) {
-              boolean madeRoom = !queue.isEmpty() && producerWaiting;
+              boolean madeRoom = queue.size() >= CAPACITY; // the sink stopped asking at this size
               taken.addAll(queue);
               queue.clear();
               if (taken.isEmpty()) {
@@ -278,10 +275,7 @@ public final class Handoff<T> {
                   consumerWaiting = true;
                 }
               }
-              if (madeRoom && !producerStopped) {
-                producerWaiting = false;
-                wakeIntake = wakeProducer;
-              }
+              if (madeRoom) wakeIntake = wakeProducer;
             }
             if (wakeIntake != null) wakeIntake.invoke(Boolean.TRUE);
             if (finished) {
